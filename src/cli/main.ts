@@ -1,0 +1,34 @@
+// The `mnist1d` command line: one sub-command per file, registered here.
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../schema.js';
+
+/** A usage error: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  readonly code = 'USAGE_ERROR';
+}
+
+type Register = (program: Command) => void;
+const commands: Register[] = [];
+
+export async function runCli(argv: string[]): Promise<number> {
+  const program = new Command('mnist1d')
+    .description('MNIST-1D in WebAssembly SIMD: exact dataset generator, fast training, parallel sweeps')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.trimEnd() + '\n') })
+    .showHelpAfterError('(run with --help for usage)');
+  for (const register of commands) register(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2; // --help / --version exit 0; bad flags exit 2
+    }
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      console.error(`mnist1d: ${error.message}`);
+      return 2;
+    }
+    console.error(`mnist1d: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  }
+}

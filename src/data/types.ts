@@ -1,0 +1,42 @@
+// Shapes of the dataset API. Arrays are row-major: x[i * finalSeqLength + j].
+
+/** The reference generator's arguments, camelCased (snake_case only in JSON for Python users). */
+export interface DatasetArgs {
+  numSamples: number;
+  trainSplit: number;
+  templateLen: number;
+  padding: [number, number];
+  scaleCoeff: number;
+  maxTranslation: number;
+  corrNoiseScale: number;
+  iidNoiseScale: number;
+  shearScale: number;
+  shuffleSeq: boolean;
+  finalSeqLength: number;
+  seed: number;
+  /** Probability of the double-descent notebook's label-noise loop (0 = off). */
+  labelNoise: number;
+}
+
+/** A generated dataset in float64, exactly as the reference produces it. */
+export interface Dataset {
+  x: Float64Array; // (nTrain, finalSeqLength)
+  y: Int32Array; // (nTrain) — after label noise when args.labelNoise > 0
+  xTest: Float64Array; // (nTest, finalSeqLength)
+  yTest: Int32Array; // (nTest)
+  t: Float64Array; // (finalSeqLength)
+  templates: { x: Float64Array; t: Float64Array }; // x (10, 12), t (12)
+  args: DatasetArgs;
+}
+
+/**
+ * The float32 copy a training run consumes. The buffers may be SharedArrayBuffers
+ * so that every worker of a sweep reads one copy.
+ */
+export interface TrainingData {
+  features: number; // finalSeqLength
+  x: Float32Array; // (nTrain, features)
+  y: Int32Array; // (nTrain)
+  xTest: Float32Array; // (nTest, features)
+  yTest: Int32Array; // (nTest)
+}

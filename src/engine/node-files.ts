@@ -1,0 +1,35 @@
+// Node-only helpers for locating files that ship with the package (build/*.wasm,
+// dist/workers/*.js) whether the caller runs from src/ (vitest) or dist/src/.
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+let cachedRoot: string | undefined;
+
+/** The folder holding mnist1d's package.json. */
+export function packageRoot(): string {
+  if (cachedRoot) return cachedRoot;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate) && JSON.parse(readFileSync(candidate, 'utf8')).name === 'mnist1d') {
+      return (cachedRoot = dir);
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the mnist1d package root above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+/** Absolute path of a file inside the package. */
+export function packagePath(relative: string): string {
+  return join(packageRoot(), relative);
+}
+
+/** Reads a package file, with a hint on how to make it when it is missing. */
+export async function readPackageFile(relative: string, hint: string): Promise<Uint8Array<ArrayBuffer>> {
+  const path = packagePath(relative);
+  if (!existsSync(path)) throw new Error(`${path} is missing: ${hint}`);
+  return readFile(path);
+}
