@@ -2,3 +2,24 @@
 export { ConfigError } from './schema.js';
 export type { DatasetArgs, Dataset, TrainingData } from './data/types.js';
 export type { RunConfig, RunRecord, EvalPoint, RunProgress } from './train/types.js';
+export { defaultDatasetArgs, parseDatasetArgs, toReferenceArgs, fromReferenceArgs } from './data/args.js';
+export { Generator, loadGenerator, makeDataset, notebookPermutation, type DrawKind } from './data/generator.js';
+export { trainingData, toFloat32 } from './data/dataset.js';
+export { toNpy, fromNpy, type Npy, type NpyArray, type NpyDtype } from './data/npy.js';
+export { toNpz, fromNpz } from './data/npz.js';
+export { encodeDataset, DATASET_FORMATS, FLOAT_DTYPES, type DatasetFormat, type EncodedFile, type FloatDtype } from './data/formats.js';
+export type { SaveOptions } from './data/save.js';
+
+/** Node only: writes a dataset to a folder (see data/save.ts); loaded on demand so the root stays browser-safe. */
+export async function saveDataset(...args: Parameters<typeof import('./data/save.js').saveDataset>): Promise<string[]> {
+  const specifier = './data/save.js'; // non-literal: bundlers leave the Node module out
+  const { saveDataset: save } = (await import(/* @vite-ignore */ specifier)) as typeof import('./data/save.js');
+  return save(...args);
+}
+export { Engine } from './train/engine.js';
+export { Trainer, type TrainerOptions } from './train/trainer.js';
+export { parseRunConfig, modelFromConfig, totalSteps } from './train/config.js';
+export { train, trainOnData } from './train/run.js';
+export { linearModel, mlpModel, mlp3Model, cnnModel, gruModel, convPoolModel } from './models/presets.js';
+export { validateModel, type ModelSpec, type LayerSpec } from './models/spec.js';
+export { compileModel, type ParamInfo } from './models/compile.js';

@@ -52,6 +52,7 @@ export function boolean() {
 function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return String(value); // NaN and Infinity, which JSON shows as null
   try {
     const text = JSON.stringify(value);
     return text.length > 80 ? text.slice(0, 77) + '...' : text;

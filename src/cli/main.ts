@@ -1,14 +1,23 @@
 // The `mnist1d` command line: one sub-command per file, registered here.
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../schema.js';
+import { registerGenerate } from './generate.js';
+import { registerTrain } from './train.js';
 
 /** A usage error: printed as one line, exit code 2. */
 export class UsageError extends Error {
   readonly code = 'USAGE_ERROR';
 }
 
+/** The user cancelled (Ctrl-C) after a clean stop: printed as one line, exit code 130. */
+export class CancelledError extends Error {
+  readonly code = 'CANCELLED';
+}
+
 type Register = (program: Command) => void;
 const commands: Register[] = [];
+commands.push(registerGenerate);
+commands.push(registerTrain);
 
 export async function runCli(argv: string[]): Promise<number> {
   const program = new Command('mnist1d')
@@ -27,6 +36,10 @@ export async function runCli(argv: string[]): Promise<number> {
     if (error instanceof ConfigError || error instanceof UsageError) {
       console.error(`mnist1d: ${error.message}`);
       return 2;
+    }
+    if (error instanceof CancelledError) {
+      console.error(`mnist1d: ${error.message}`);
+      return 130;
     }
     console.error(`mnist1d: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;

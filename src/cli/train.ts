@@ -1,0 +1,155 @@
+// `mnist1d train`: one training run with the paper's defaults (Adam 1e-2, batch 100,
+// 6000 steps, evaluation every 250 steps, sequential batches, seed 42), progress on
+// stderr, a summary on stdout and, with --json, the run record as the last line.
+// The generator's own --seed and --shuffle-seq are --dataset-seed and
+// --dataset-shuffle-seq here: --seed is the init seed and --shuffle-seq the
+// notebook's fixed spatial shuffle of the positions (applied at training time).
+import { Command, Option } from 'commander';
+import { trainingData } from '../data/dataset.js';
+import { makeDataset } from '../data/generator.js';
+import type { DatasetArgs } from '../data/types.js';
+import { ConfigError } from '../schema.js';
+import { BATCH_ORDERS, MODEL_NAMES, OPTIMIZERS, POOL_KINDS, parseRunConfig, totalSteps } from '../train/config.js';
+import { Engine } from '../train/engine.js';
+import { trainOnData } from '../train/run.js';
+import type { RunProgress, RunRecord } from '../train/types.js';
+import { addDatasetOptions, resolveDatasetOptions } from './dataset-options.js';
+import { UsageError } from './main.js';
+
+/** Run-config field -> flag, for the flags that carry a value. */
+const FLAGS = {
+  hidden: { flag: '--hidden', kind: 'int', help: 'hidden units (mlp 100, mlp3 100, gru 6)' },
+  channels: { flag: '--channels', kind: 'int', help: 'conv channels (cnn 25, convpool 20)' },
+  pool: { flag: '--pool', kind: POOL_KINDS, help: 'convpool variant (default: max)' },
+  optimizer: { flag: '--optimizer', kind: OPTIMIZERS, help: 'optimizer (default: adam)' },
+  lr: { flag: '--lr', kind: 'float', help: 'learning rate (default: 0.01)' },
+  momentum: { flag: '--momentum', kind: 'float', help: 'SGD momentum (default: 0.9)' },
+  weightDecay: { flag: '--weight-decay', kind: 'float', help: 'L2 weight decay (default: 0)' },
+  batchSize: { flag: '--batch-size', kind: 'int', help: 'batch size (default: 100)' },
+  steps: { flag: '--steps', kind: 'int', help: 'training steps (default: 6000)' },
+  epochs: { flag: '--epochs', kind: 'int', help: 'epochs instead of steps' },
+  batchOrder: { flag: '--batch-order', kind: BATCH_ORDERS, help: "batches in order as train.py, or shuffled per epoch (default: sequential)" },
+  evalEvery: { flag: '--eval-every', kind: 'int', help: 'evaluate every N steps, 0 = only at the end (default: 250)' },
+  seed: { flag: '--seed', kind: 'int', help: 'init and batch-order seed (default: 42)' },
+} as const;
+type ValueField = keyof typeof FLAGS;
+
+/** Dataset flags that would clash with train's own, and their names here. */
+const RENAMED: Partial<Record<keyof DatasetArgs, string>> = { seed: '--dataset-seed', shuffleSeq: '--dataset-shuffle-seq' };
+
+export function registerTrain(program: Command): void {
+  const cmd = program
+    .command('train')
+    .description('train one model on MNIST-1D (paper defaults: Adam 1e-2, batch 100, 6000 steps, eval every 250)')
+    .option('--model <name>', `model: ${MODEL_NAMES.join(', ')} (required)`);
+  for (const [field, f] of Object.entries(FLAGS)) {
+    const metavar = typeof f.kind === 'string' ? (f.kind === 'int' ? '<n>' : '<x>') : `<${f.kind.join('|')}>`;
+    cmd.addOption(new Option(`${f.flag} ${metavar}`, f.help).argParser((raw) => parseValue(field as ValueField, raw)));
+  }
+  cmd.option('--shuffle-seq', "apply the notebook's fixed spatial permutation of the positions (np.random.seed(42); permutation(40))");
+  cmd.option('--json', 'print the run record as JSON on the last stdout line');
+  addRenamedDatasetOptions(cmd);
+  cmd.action(async (opts: Record<string, unknown>) => {
+    const record = await runTrain(opts);
+    printSummary(record);
+    if (opts.json) console.log(JSON.stringify(record));
+  });
+}
+
+/** The dataset flags of `generate`, with the clashing ones renamed (RENAMED). */
+function addRenamedDatasetOptions(cmd: Command): void {
+  const renamed = new Map(Object.entries(RENAMED).map(([field, flag]) => [field, flag]));
+  for (const option of addDatasetOptions(new Command()).options) {
+    const flag = renamed.get(option.attributeName());
+    if (!flag) {
+      cmd.addOption(option);
+      continue;
+    }
+    const metavar = option.flags.slice(option.long!.length);
+    cmd.addOption(new Option(`${flag}${metavar}`, `dataset: ${option.description}`));
+  }
+}
+
+/** Dataset options keyed as the generator's flags, whatever they are called here. */
+function datasetOptions(opts: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...opts };
+  for (const field of Object.keys(RENAMED)) delete out[field];
+  out.seed = opts.datasetSeed;
+  out.shuffleSeq = opts.datasetShuffleSeq;
+  return out;
+}
+
+function parseValue(field: ValueField, raw: string): number | string {
+  const { flag, kind } = FLAGS[field];
+  const text = raw.trim();
+  if (kind === 'int') {
+    if (!/^[+-]?\d+$/.test(text)) throw new UsageError(`${flag} must be an integer, got ${JSON.stringify(raw)}`);
+    return Number(text);
+  }
+  if (kind === 'float') {
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) throw new UsageError(`${flag} must be a number, got ${JSON.stringify(raw)}`);
+    return Number(text);
+  }
+  if (!(kind as readonly string[]).includes(text)) throw new UsageError(`${flag} must be one of ${kind.join(', ')}, got ${JSON.stringify(raw)}`);
+  return text;
+}
+
+async function runTrain(opts: Record<string, unknown>): Promise<RunRecord> {
+  const dataOpts = datasetOptions(opts);
+  const dataset = resolveDatasetOptions(dataOpts);
+  const given = Object.fromEntries(Object.entries(dataset).filter(([k]) => dataOpts[k] !== undefined));
+  const input: Record<string, unknown> = { model: opts.model, shuffleSeq: opts.shuffleSeq === true, dataset: given };
+  for (const field of Object.keys(FLAGS)) if (opts[field] !== undefined) input[field] = opts[field];
+  let config;
+  try {
+    config = parseRunConfig(input);
+  } catch (error) {
+    throw error instanceof ConfigError ? new ConfigError(flagNames(error.message), error.field) : error;
+  }
+  const data = trainingData(await makeDataset(dataset));
+  const progress = progressLine(totalSteps(config, data.y.length));
+  try {
+    return trainOnData(await Engine.create(), data, config, progress.update);
+  } finally {
+    progress.done();
+  }
+}
+
+/** Field names in a run-config error replaced by the flags. */
+function flagNames(message: string): string {
+  let text = message.replace(/^model\b/, '--model').replace(/\bshuffleSeq\b/, '--shuffle-seq');
+  for (const [field, { flag }] of Object.entries(FLAGS)) text = text.replace(new RegExp(`\\b${field}\\b`, 'g'), flag);
+  return text;
+}
+
+/** Progress on stderr: one line rewritten in place on a terminal, a line per evaluation otherwise. */
+function progressLine(total: number) {
+  const tty = process.stderr.isTTY;
+  let shown = false;
+  return {
+    update(p: RunProgress): void {
+      const pt = p.point;
+      const metrics = pt ? `  train loss ${pt.train_loss.toFixed(3)} acc ${pct(pt.train_acc)}  test loss ${pt.test_loss.toFixed(3)} acc ${pct(pt.test_acc)}` : '';
+      const line = `step ${String(p.step).padStart(String(total).length)}/${total}${metrics}`;
+      if (tty) {
+        process.stderr.write(`\r${line}\x1b[K`);
+        shown = true;
+      } else if (pt) {
+        process.stderr.write(`${line}\n`);
+      }
+    },
+    done(): void {
+      if (shown) process.stderr.write('\n');
+    },
+  };
+}
+
+const pct = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(1)}%`);
+
+function printSummary(r: RunRecord): void {
+  const c = r.config;
+  const size = c.hidden !== undefined ? ` hidden ${c.hidden}` : c.channels !== undefined ? ` channels ${c.channels}${c.pool ? ` pool ${c.pool}` : ''}` : '';
+  console.log(`${c.model}${size}${c.shuffleSeq ? ' (spatially shuffled)' : ''}: ${r.status}${r.reason ? ` — ${r.reason}` : ''}`);
+  console.log(`test accuracy ${pct(r.test_acc)}, test loss ${r.test_loss?.toFixed(4) ?? '—'}; train accuracy ${pct(r.train_acc)}, train loss ${r.train_loss?.toFixed(4) ?? '—'}`);
+  console.log(`${r.steps} steps in ${r.wall_s.toFixed(2)} s (${Math.round(r.steps_per_s)} training steps/s)`);
+}

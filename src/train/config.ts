@@ -1,0 +1,98 @@
+// The run config: one strict schema with the paper's defaults (Adam 1e-2, batch 100,
+// 6000 steps, evaluation every 250, sequential batches, seed 42), per-model defaults
+// (hidden, channels, pool), and the model spec a config describes.
+import { z } from 'zod';
+import { parseDatasetArgs } from '../data/args.js';
+import { cnnModel, convPoolModel, gruModel, linearModel, mlp3Model, mlpModel } from '../models/presets.js';
+import type { ModelSpec } from '../models/spec.js';
+import { ConfigError, boolean, finite, integer, oneOf, parseConfig } from '../schema.js';
+import type { ModelName, RunConfig } from './types.js';
+
+export const MODEL_NAMES = ['linear', 'mlp', 'cnn', 'gru', 'mlp3', 'convpool'] as const;
+export const POOL_KINDS = ['none', 'stride', 'max', 'avg', 'l2'] as const;
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
+export const BATCH_ORDERS = ['sequential', 'shuffle'] as const;
+/** Steps when neither steps nor epochs is given (the paper's 6000). */
+export const DEFAULT_STEPS = 6000;
+
+/** Which models take which size fields, and their defaults. */
+const MODEL_FIELDS: Record<ModelName, { hidden?: number; channels?: number; pool?: 'max' }> = {
+  linear: {},
+  mlp: { hidden: 100 },
+  mlp3: { hidden: 100 },
+  gru: { hidden: 6 },
+  cnn: { channels: 25 },
+  convpool: { channels: 20, pool: 'max' },
+};
+
+const schema = z.strictObject({
+  model: oneOf(MODEL_NAMES),
+  hidden: integer({ min: 1, max: 4096 }).optional(),
+  channels: integer({ min: 1, max: 1024 }).optional(),
+  pool: oneOf(POOL_KINDS).optional(),
+  optimizer: oneOf(OPTIMIZERS).default('adam'),
+  lr: finite({ min: 0, exclusiveMin: true }).default(1e-2),
+  momentum: finite({ min: 0, max: 1 }).default(0.9),
+  weightDecay: finite({ min: 0 }).default(0),
+  batchSize: integer({ min: 1, max: 65536 }).default(100),
+  steps: integer({ min: 0, max: 1e9 }).optional(),
+  epochs: integer({ min: 1, max: 1e7 }).optional(),
+  batchOrder: oneOf(BATCH_ORDERS).default('sequential'),
+  evalEvery: integer({ min: 0, max: 1e9 }).default(250),
+  seed: integer({ min: 0, max: 2 ** 32 - 1 }).default(42),
+  shuffleSeq: boolean().default(false),
+  dataset: z.record(z.string(), z.unknown(), { error: 'must be an object of dataset args' }).default({}),
+});
+
+/**
+ * Validates a run config and fills in the defaults. Exactly one of steps / epochs
+ * (6000 steps when neither); hidden / channels / pool only for the models that take them.
+ */
+export function parseRunConfig(input: unknown, where = ''): RunConfig {
+  const config = parseConfig(schema, input, where);
+  const at = (field: string) => (where ? `${where}.${field}` : field);
+  if (config.steps !== undefined && config.epochs !== undefined) {
+    throw new ConfigError(`${at('steps')} and ${at('epochs')} are exclusive: give one, got steps ${config.steps} and epochs ${config.epochs}`, at('steps'));
+  }
+  const sizes = MODEL_FIELDS[config.model];
+  for (const field of ['hidden', 'channels', 'pool'] as const) {
+    if (config[field] !== undefined && sizes[field] === undefined) {
+      const takers = MODEL_NAMES.filter((m) => MODEL_FIELDS[m][field] !== undefined).join(', ');
+      throw new ConfigError(`${at(field)} does not apply to model ${config.model} (only to ${takers}), got ${JSON.stringify(config[field])}`, at(field));
+    }
+  }
+  parseDatasetArgs(config.dataset, at('dataset'));
+  const { steps, epochs, hidden, channels, pool, ...rest } = config;
+  return {
+    ...rest,
+    ...(sizes.hidden !== undefined && { hidden: hidden ?? sizes.hidden }),
+    ...(sizes.channels !== undefined && { channels: channels ?? sizes.channels }),
+    ...(sizes.pool !== undefined && { pool: pool ?? sizes.pool }),
+    ...(epochs !== undefined ? { epochs } : { steps: steps ?? DEFAULT_STEPS }),
+    dataset: config.dataset as RunConfig['dataset'],
+  };
+}
+
+/** The model a config describes, for inputs of `features` positions. */
+export function modelFromConfig(config: RunConfig, features = config.dataset.finalSeqLength ?? 40): ModelSpec {
+  switch (config.model) {
+    case 'linear':
+      return linearModel(features);
+    case 'mlp':
+      return mlpModel(config.hidden, features);
+    case 'mlp3':
+      return mlp3Model(config.hidden, features);
+    case 'gru':
+      return gruModel(config.hidden, true, features);
+    case 'cnn':
+      return cnnModel(config.channels, features);
+    case 'convpool':
+      return convPoolModel(config.pool, config.channels, features);
+  }
+}
+
+/** Training steps of a run on nTrain examples: steps, or epochs of ceil(nTrain / batchSize) batches. */
+export function totalSteps(config: RunConfig, nTrain: number): number {
+  if (config.steps !== undefined) return config.steps;
+  return (config.epochs ?? 0) * Math.ceil(nTrain / config.batchSize);
+}

@@ -1,0 +1,74 @@
+// One instance of the `engine` wasm module. An Engine runs one Trainer at a time
+// and is reused across runs (in a worker: create it once, then one Trainer per run);
+// a new Trainer claims the engine's whole memory, which disposes the previous one.
+import { compileWasm, instantiateWasm, type WasmExports } from '../engine/wasm.js';
+
+/** The engine module's exports (see assembly/engine.ts). Pointers are byte addresses. */
+export interface EngineExports extends WasmExports {
+  trainSteps(state: number, n: number): void;
+  evaluate(state: number, split: number): void;
+  forwardInput(state: number, batch: number): void;
+  gradientsInput(state: number, batch: number): void;
+  resetBatches(state: number): void;
+  resetOptimizer(state: number): void;
+  initUniform(seed: number, specs: number, count: number, base: number): void;
+  gruWorkspaceFloats(B: number, T: number, H: number, D: number): number;
+  benchGemm(m: number, n: number, k: number, reps: number): void;
+  seededPermutation(out: number, n: number, seed: number): void;
+}
+
+export class Engine {
+  private owner: object | null = null;
+
+  private constructor(readonly wasm: EngineExports) {}
+
+  /** Instantiates the engine module (compiled once per process when no module is given). */
+  static async create(module?: WebAssembly.Module): Promise<Engine> {
+    return new Engine(await instantiateWasm<EngineExports>(module ?? (await compileWasm('engine'))));
+  }
+
+  /** Gives the whole memory to `owner`: the previous owner is disposed and the heap reset. */
+  claim(owner: object): void {
+    this.owner = owner;
+    this.wasm.resetHeap();
+  }
+
+  /** Whether `owner` still holds the engine. */
+  owns(owner: object): boolean {
+    return this.owner === owner;
+  }
+
+  /** Frees everything `owner` allocated (no-op when another owner took over). */
+  release(owner: object): void {
+    if (this.owner !== owner) return;
+    this.owner = null;
+    this.wasm.resetHeap();
+  }
+
+  /**
+   * numpy's np.random.seed(seed); np.random.permutation(n) (the notebook's spatial
+   * shuffle uses n = 40, seed 42). Takes a little heap, freed with the next claim.
+   */
+  permutation(n: number, seed: number): Int32Array {
+    const out = this.alloc(4 * n);
+    this.wasm.seededPermutation(out, n, seed >>> 0);
+    return this.i32(out, n).slice();
+  }
+
+  /** 16-byte aligned bytes on the engine's heap (may grow memory: re-create views afterwards). */
+  alloc(bytes: number): number {
+    return this.wasm.alloc(Math.max(16, Math.ceil(bytes / 16) * 16));
+  }
+
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.wasm.memory.buffer, ptr, length);
+  }
+
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.wasm.memory.buffer, ptr, length);
+  }
+
+  f64(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.wasm.memory.buffer, ptr, length);
+  }
+}

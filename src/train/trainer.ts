@@ -1,0 +1,386 @@
+// Trains one model inside one Engine: allocates the run's memory (state header, plan,
+// flat parameter/gradient/optimizer/mask buffers, activations), copies the data in
+// once (feature-major), and drives the engine's whole-run calls. Parameters are flat
+// float32 in PyTorch's named_parameters order and layout (see layout()).
+import { z } from 'zod';
+import type { TrainingData } from '../data/types.js';
+import { compileModel, encodePlan, type CompiledModel, type ParamInfo } from '../models/compile.js';
+import { F, OP_GRU, OP_WORDS, OPTIMIZER_CODES, ORDER_CODES, S, STATE_BYTES, STATE_F64_BYTE } from '../models/plan.js';
+import type { ModelSpec } from '../models/spec.js';
+import { ConfigError, finite, integer, oneOf, parseConfig } from '../schema.js';
+import type { Engine } from './engine.js';
+import type { BatchOrder, OptimizerName } from './types.js';
+
+export interface TrainerOptions {
+  optimizer: OptimizerName;
+  lr: number;
+  momentum?: number; // sgd (default 0)
+  weightDecay?: number; // L2, default 0
+  batchSize: number;
+  seed: number; // init seed; the batch shuffles use seed ^ SHUFFLE_SEED_XOR
+  batchOrder?: BatchOrder; // default 'sequential'
+  rmsprop?: { alpha: number; eps: number; initialSquareAvg: number };
+  adam?: { beta1: number; beta2: number; eps: number };
+}
+
+const optionsSchema = z.strictObject({
+  optimizer: oneOf(['adam', 'sgd', 'rmsprop']),
+  lr: finite({ min: 0 }),
+  momentum: finite({ min: 0, max: 1 }).optional(),
+  weightDecay: finite({ min: 0 }).optional(),
+  batchSize: integer({ min: 1, max: 1 << 16 }),
+  seed: integer({ min: 0, max: 2 ** 32 - 1 }),
+  batchOrder: oneOf(['sequential', 'shuffle']).optional(),
+  rmsprop: z.strictObject({ alpha: finite({ min: 0, max: 1 }), eps: finite({ min: 0 }), initialSquareAvg: finite({ min: 0 }) }).optional(),
+  adam: z.strictObject({ beta1: finite({ min: 0, max: 1 }), beta2: finite({ min: 0, max: 1 }), eps: finite({ min: 0 }) }).optional(),
+});
+
+/** PyTorch's defaults. */
+const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+const RMSPROP_DEFAULTS = { alpha: 0.99, eps: 1e-8, initialSquareAvg: 0 };
+/** The batch-order stream is seeded with seed ^ this, so it never equals the init stream. */
+export const SHUFFLE_SEED_XOR = 0x5eed5eed;
+/** Evaluation and forward() run in batches of max(batch size, this) (rounded up to 4). */
+const EVAL_BATCH = 256;
+
+const padded = (n: number) => Math.ceil(n / 4) * 4;
+
+interface DataRegion {
+  bytes: number;
+  ptr: number;
+}
+
+export class Trainer {
+  readonly model: CompiledModel;
+  private readonly state: number;
+  private readonly paramsPtr: number;
+  private readonly gradsPtr: number;
+  private readonly maskPtr: number;
+  private readonly initSpecsPtr: number;
+  private readonly inputPtr: number;
+  private readonly labelsPtr: number;
+  private readonly logitsPtr: number;
+  private readonly ldMax: number;
+  private readonly features: number;
+  private readonly classes: number;
+  private data: DataRegion | null = null;
+  private trainN = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    model: ModelSpec,
+    options: TrainerOptions,
+  ) {
+    const opts = parseConfig(optionsSchema, options, 'trainer');
+    this.model = compileModel(model);
+    this.features = model.inputFeatures;
+    this.classes = model.classes;
+    this.ldMax = padded(Math.max(opts.batchSize, EVAL_BATCH));
+    const { buffers, ops, paramCount } = this.model;
+    const nParams = padded(paramCount);
+    const gruOps = ops.filter((op) => op.code === OP_GRU);
+    const gruWorkspace = gruOps.map((op) => {
+      const [T, H, D] = op.fields;
+      return { workspace: engine.wasm.gruWorkspaceFloats(this.ldMax, T, H, D), x: this.ldMax * T, out: this.ldMax * T * D * H };
+    });
+
+    engine.claim(this);
+    // Every region is a multiple of 16 bytes: sizes in floats rounded up to 4.
+    let offset = 0;
+    const take = (floats: number) => {
+      const at = offset;
+      offset += padded(floats) * 4;
+      return at;
+    };
+    const state = take(STATE_BYTES / 4);
+    const plan = take(ops.length * OP_WORDS);
+    const params = take(nParams);
+    const grads = take(nParams);
+    const optA = take(nParams);
+    const optB = opts.optimizer === 'adam' ? take(nParams) : -1;
+    const mask = take(nParams);
+    const labels = take(this.ldMax);
+    const act = buffers.map((features) => take(features * this.ldMax));
+    const grad = buffers.map((features, id) => (id === 0 ? -1 : take(features * this.ldMax)));
+    const gru = gruWorkspace.map((g) => ({ workspace: take(g.workspace), x: take(g.x), out: take(g.out) }));
+    const initSpecs = take(this.model.params.length * 4);
+    const scratch = take(this.model.scratchPerColumn * this.ldMax);
+    const base = engine.alloc(offset);
+    engine.f32(base, offset / 4).fill(0); // the heap may hold a previous run's bytes
+    const abs = (rel: number) => (rel < 0 ? 0 : base + rel);
+
+    this.state = base + state;
+    this.paramsPtr = base + params;
+    this.gradsPtr = base + grads;
+    this.maskPtr = base + mask;
+    this.inputPtr = abs(act[0]);
+    this.labelsPtr = base + labels;
+    this.logitsPtr = abs(act[this.model.output]);
+    this.initSpecsPtr = base + initSpecs;
+    // init records (byte offset i32, length i32, bound f64), read by initUniform
+    const view = new DataView(engine.wasm.memory.buffer, this.initSpecsPtr, this.model.params.length * 16);
+    this.model.params.forEach((p, i) => {
+      view.setInt32(i * 16, p.offset * 4, true);
+      view.setInt32(i * 16 + 4, p.size, true);
+      view.setFloat64(i * 16 + 8, p.bound, true);
+    });
+    const planWords = encodePlan(this.model, {
+      params: this.paramsPtr,
+      grads: this.gradsPtr,
+      act: act.map(abs),
+      grad: grad.map(abs),
+      gru: gru.map((g) => ({ workspace: abs(g.workspace), x: abs(g.x), out: abs(g.out) })),
+      scratch: base + scratch,
+    });
+    engine.i32(base + plan, planWords.length).set(planWords);
+
+    const adam = { ...ADAM_DEFAULTS, ...opts.adam };
+    const rmsprop = { ...RMSPROP_DEFAULTS, ...opts.rmsprop };
+    const words = engine.i32(this.state, STATE_F64_BYTE / 4);
+    words[S.PLAN] = base + plan;
+    words[S.NOPS] = ops.length;
+    words[S.PARAMS] = this.paramsPtr;
+    words[S.GRADS] = this.gradsPtr;
+    words[S.OPT_A] = base + optA;
+    words[S.OPT_B] = abs(optB);
+    words[S.MASK] = 0;
+    words[S.NPARAMS] = nParams;
+    words[S.OPTIMIZER] = OPTIMIZER_CODES[opts.optimizer];
+    words[S.BATCH] = opts.batchSize;
+    words[S.LDMAX] = this.ldMax;
+    words[S.FEATURES] = this.features;
+    words[S.CLASSES] = this.classes;
+    words[S.INPUT] = this.inputPtr;
+    words[S.LABELS] = this.labelsPtr;
+    words[S.LOGITS] = this.logitsPtr;
+    words[S.DLOGITS] = abs(grad[this.model.output]);
+    words[S.ORDER] = ORDER_CODES[opts.batchOrder ?? 'sequential'];
+    words[S.SHUFFLE_SEED] = (opts.seed ^ SHUFFLE_SEED_XOR) | 0;
+    const floats = engine.f64(this.state + STATE_F64_BYTE, (STATE_BYTES - STATE_F64_BYTE) / 8);
+    floats[F.LR] = opts.lr;
+    floats[F.MOMENTUM] = opts.momentum ?? 0;
+    floats[F.WEIGHT_DECAY] = opts.weightDecay ?? 0;
+    floats[F.BETA1] = adam.beta1;
+    floats[F.BETA2] = adam.beta2;
+    floats[F.EPS] = opts.optimizer === 'rmsprop' ? rmsprop.eps : adam.eps;
+    floats[F.ALPHA] = rmsprop.alpha;
+    floats[F.INITIAL_SQUARE_AVG] = rmsprop.initialSquareAvg;
+
+    engine.wasm.resetBatches(this.state);
+    this.resetOptimizer();
+    this.initParams(opts.seed);
+  }
+
+  /** Number of parameters (floats). */
+  get paramCount(): number {
+    return this.model.paramCount;
+  }
+
+  /** The parameter tensors in PyTorch's named_parameters order: name, shape, float offset, size, layer ordinal. */
+  layout(): ParamInfo[] {
+    return this.model.params.map((p) => ({ ...p, shape: [...p.shape] }));
+  }
+
+  /**
+   * Copies the data into the engine (feature-major float32). With positionPermutation,
+   * position j of every example becomes the old position perm[j] (numpy x[:, perm]).
+   */
+  setData(data: TrainingData, positionPermutation?: Int32Array): void {
+    this.check();
+    const F = this.features;
+    if (data.features !== F) throw new ConfigError(`data has ${data.features} features but the model expects ${F}`, 'data.features');
+    const nTrain = this.checkSplit('x', data.x, data.y);
+    const nTest = this.checkSplit('xTest', data.xTest, data.yTest);
+    if (nTrain === 0) throw new ConfigError('data.x must hold at least one training example, got 0', 'data.x');
+    const perm = positionPermutation ?? Int32Array.from({ length: F }, (_, j) => j);
+    if (perm.length !== F || new Set(perm).size !== F || perm.some((p) => p < 0 || p >= F)) {
+      throw new ConfigError(`positionPermutation must be a permutation of 0..${F - 1}, got ${perm.length} entries`, 'positionPermutation');
+    }
+    // train x (F, nTrain), train y, perm (nTrain), test x (F, nTest), test y; each 16-byte aligned
+    const sizes = [F * nTrain, nTrain, nTrain, F * nTest, nTest].map(padded);
+    const bytes = 4 * sizes.reduce((a, b) => a + b, 0);
+    if (!this.data || this.data.bytes < bytes) this.data = { bytes, ptr: this.engine.alloc(bytes) };
+    const [xAt, yAt, permAt, xtAt, ytAt] = sizes.map((_, i) => this.data!.ptr + 4 * sizes.slice(0, i).reduce((a, b) => a + b, 0));
+    const transpose = (src: Float32Array, n: number, at: number) => {
+      const dst = this.engine.f32(at, F * n);
+      for (let f = 0; f < F; f++) {
+        const p = perm[f];
+        for (let i = 0; i < n; i++) dst[f * n + i] = src[i * F + p];
+      }
+    };
+    transpose(data.x, nTrain, xAt);
+    this.engine.i32(yAt, nTrain).set(data.y);
+    transpose(data.xTest, nTest, xtAt);
+    this.engine.i32(ytAt, nTest).set(data.yTest);
+    const words = this.words();
+    words[S.TRAIN_X] = xAt;
+    words[S.TRAIN_Y] = yAt;
+    words[S.TRAIN_N] = nTrain;
+    words[S.PERM] = permAt;
+    words[S.TEST_X] = xtAt;
+    words[S.TEST_Y] = ytAt;
+    words[S.TEST_N] = nTest;
+    this.trainN = nTrain;
+    this.resetBatches();
+  }
+
+  /** Draws fresh parameters (PyTorch's default init) from seed. */
+  initParams(seed: number): void {
+    this.check();
+    parseConfig(integer({ min: 0, max: 2 ** 32 - 1 }), seed, 'seed');
+    this.engine.wasm.initUniform(seed >>> 0, this.initSpecsPtr, this.model.params.length, this.paramsPtr);
+    this.applyMask();
+  }
+
+  /** A copy of the parameters (paramCount floats, PyTorch order). */
+  getParams(): Float32Array {
+    this.check();
+    return this.engine.f32(this.paramsPtr, this.paramCount).slice();
+  }
+
+  setParams(params: Float32Array): void {
+    this.check();
+    this.checkLength('params', params);
+    this.engine.f32(this.paramsPtr, this.paramCount).set(params);
+    this.applyMask();
+  }
+
+  /**
+   * Sets (or with null removes) a mask multiplied into the parameters now and after
+   * every update, so that pruned entries stay 0.
+   */
+  setMask(mask: Float32Array | null): void {
+    this.check();
+    if (mask) {
+      this.checkLength('mask', mask);
+      this.engine.f32(this.maskPtr, padded(this.paramCount)).fill(0).set(mask);
+    }
+    this.words()[S.MASK] = mask ? this.maskPtr : 0;
+    this.applyMask();
+  }
+
+  /** Zeroes the optimizer's moments/buffers and its step count (Adam's t). */
+  resetOptimizer(): void {
+    this.check();
+    this.engine.wasm.resetOptimizer(this.state);
+  }
+
+  /** Restarts the batch order at step 0 (row 0, or the first shuffle of the seed's stream). */
+  resetBatches(): void {
+    this.check();
+    this.engine.wasm.resetBatches(this.state);
+  }
+
+  /**
+   * Runs up to n training steps in one wasm call. `loss` is the mean training loss over
+   * the steps taken; a non-finite loss stops early with diverged = true (that step's
+   * update is not applied).
+   */
+  trainSteps(n: number): { steps: number; loss: number; diverged: boolean } {
+    this.check();
+    if (!this.trainN) throw new ConfigError('trainSteps needs data: call setData first', 'data');
+    parseConfig(integer({ min: 0, max: 2 ** 31 - 1 }), n, 'steps');
+    this.engine.wasm.trainSteps(this.state, n);
+    const words = this.words();
+    return { steps: words[S.OUT_STEPS], loss: this.outLoss(), diverged: words[S.OUT_DIVERGED] !== 0 };
+  }
+
+  /** Mean loss and accuracy (fraction) over a whole split. */
+  evaluate(split: 'train' | 'test'): { loss: number; acc: number } {
+    this.check();
+    parseConfig(oneOf(['train', 'test']), split, 'split');
+    const n = this.words()[split === 'train' ? S.TRAIN_N : S.TEST_N];
+    if (!this.data || n === 0) return { loss: NaN, acc: NaN };
+    this.engine.wasm.evaluate(this.state, split === 'train' ? 0 : 1);
+    return { loss: this.outLoss(), acc: this.words()[S.OUT_CORRECT] / n };
+  }
+
+  /** Logits (batch, classes) row-major for x (batch, features) row-major. */
+  forward(x: Float32Array, batch: number): Float32Array {
+    this.check();
+    this.checkRows(x, batch);
+    const out = new Float32Array(batch * this.classes);
+    for (let start = 0; start < batch; start += this.ldMax) {
+      const b = Math.min(this.ldMax, batch - start);
+      this.writeInput(x.subarray(start * this.features, (start + b) * this.features), b);
+      this.engine.wasm.forwardInput(this.state, b);
+      const ld = padded(b);
+      const logits = this.engine.f32(this.logitsPtr, this.classes * ld);
+      for (let i = 0; i < b; i++) for (let c = 0; c < this.classes; c++) out[(start + i) * this.classes + c] = logits[c * ld + i];
+    }
+    return out;
+  }
+
+  /** Mean cross-entropy of (x, y) and its gradient (PyTorch order), without updating. */
+  gradients(x: Float32Array, y: Int32Array): { loss: number; grads: Float32Array } {
+    this.check();
+    const batch = y.length;
+    this.checkRows(x, batch);
+    if (batch < 1 || batch > this.ldMax) throw new ConfigError(`gradients takes 1 to ${this.ldMax} examples, got ${batch}`, 'y');
+    this.checkLabels('y', y);
+    this.writeInput(x, batch);
+    this.engine.i32(this.labelsPtr, batch).set(y);
+    this.engine.wasm.gradientsInput(this.state, batch);
+    return { loss: this.outLoss(), grads: this.engine.f32(this.gradsPtr, this.paramCount).slice() };
+  }
+
+  /** Frees the engine memory this trainer holds; the trainer is unusable afterwards. */
+  dispose(): void {
+    this.engine.release(this);
+  }
+
+  private check(): void {
+    if (!this.engine.owns(this)) throw new Error('this Trainer was disposed (or its Engine now runs another Trainer)');
+  }
+
+  private words(): Int32Array {
+    return this.engine.i32(this.state, STATE_F64_BYTE / 4);
+  }
+
+  private outLoss(): number {
+    return this.engine.f64(this.state + STATE_F64_BYTE + 8 * F.OUT_LOSS, 1)[0];
+  }
+
+  private applyMask(): void {
+    if (!this.words()[S.MASK]) return;
+    const p = this.engine.f32(this.paramsPtr, this.paramCount);
+    const m = this.engine.f32(this.maskPtr, this.paramCount);
+    for (let i = 0; i < p.length; i++) p[i] *= m[i];
+  }
+
+  /** Writes b rows (b, features) into the input buffer as (features, ld), zero-padded. */
+  private writeInput(x: Float32Array, b: number): void {
+    const ld = padded(b);
+    const F = this.features;
+    const input = this.engine.f32(this.inputPtr, F * ld).fill(0);
+    for (let i = 0; i < b; i++) for (let f = 0; f < F; f++) input[f * ld + i] = x[i * F + f];
+  }
+
+  private checkLength(name: string, values: Float32Array): void {
+    if (!(values instanceof Float32Array) || values.length !== this.paramCount) {
+      throw new ConfigError(`${name} must be a Float32Array of ${this.paramCount} values, got ${values?.length ?? 'none'}`, name);
+    }
+  }
+
+  private checkRows(x: Float32Array, batch: number): void {
+    parseConfig(integer({ min: 1 }), batch, 'batch');
+    if (x.length !== batch * this.features) {
+      throw new ConfigError(`x must hold batch * features = ${batch} * ${this.features} = ${batch * this.features} values, got ${x.length}`, 'x');
+    }
+  }
+
+  private checkLabels(name: string, y: Int32Array): void {
+    const bad = y.findIndex((v) => !(v >= 0 && v < this.classes));
+    if (bad >= 0) throw new ConfigError(`${name}[${bad}] must be a class in 0..${this.classes - 1}, got ${y[bad]}`, name);
+  }
+
+  private checkSplit(name: 'x' | 'xTest', x: Float32Array, y: Int32Array): number {
+    const yName = name === 'x' ? 'y' : 'yTest';
+    const n = y.length;
+    if (x.length !== n * this.features) {
+      throw new ConfigError(`data.${name} must hold ${n} rows of ${this.features} features (${n * this.features} values), got ${x.length}`, `data.${name}`);
+    }
+    this.checkLabels(`data.${yName}`, y);
+    return n;
+  }
+}

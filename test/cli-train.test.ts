@@ -1,0 +1,64 @@
+// `mnist1d train` in-process: flags to run config, progress on stderr, summary and
+// --json record on stdout, and one-line errors with exit code 2.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../src/cli/main.js';
+import type { RunRecord } from '../src/train/types.js';
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string[]; stderr: string }> {
+  const stdout: string[] = [];
+  let stderr = '';
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void stdout.push(a.map(String).join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (stderr += a.map(String).join(' ') + '\n'));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const code = await runCli(['train', ...args]);
+  vi.restoreAllMocks();
+  return { code, stdout, stderr };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('mnist1d train', () => {
+  it('maps every flag into the run config and prints the record as the last stdout line', async () => {
+    const { code, stdout, stderr } = await cli([
+      '--model', 'mlp3', '--hidden', '12', '--optimizer', 'sgd', '--lr', '0.05', '--momentum', '0.5', '--weight-decay', '1e-4',
+      '--batch-size', '50', '--epochs', '2', '--batch-order', 'shuffle', '--eval-every', '8', '--seed', '7', '--shuffle-seq',
+      '--num-samples', '500', '--dataset-seed', '3', '--json',
+    ]);
+    expect(code).toBe(0);
+    const record = JSON.parse(stdout.at(-1)!) as RunRecord;
+    expect(record.config).toEqual({
+      model: 'mlp3', hidden: 12, optimizer: 'sgd', lr: 0.05, momentum: 0.5, weightDecay: 1e-4, batchSize: 50, epochs: 2,
+      batchOrder: 'shuffle', evalEvery: 8, seed: 7, shuffleSeq: true, dataset: { numSamples: 500, seed: 3 },
+    });
+    expect(record.steps).toBe(16); // 2 epochs of 400 / 50
+    expect(record.history.map((p) => p.step)).toEqual([0, 8, 16]);
+    expect(stdout[0]).toBe('mlp3 hidden 12 (spatially shuffled): ok');
+    expect(stdout[1]).toMatch(/^test accuracy \d+\.\d%, test loss \d+\.\d{4}; train accuracy \d+\.\d%, train loss \d+\.\d{4}$/);
+    expect(stdout[2]).toMatch(/^16 steps in \d+\.\d\d s \(\d+ training steps\/s\)$/);
+    expect(stderr.trim().split('\n')).toHaveLength(3); // one progress line per evaluation (not a terminal)
+    expect(stderr).toMatch(/^step {2}0\/16 {2}train loss \d\.\d{3} acc \d+\.\d%/);
+  });
+
+  it('uses the paper defaults and the generator seed 42', async () => {
+    const { code, stdout } = await cli(['--model', 'linear', '--steps', '5', '--eval-every', '0', '--json']);
+    expect(code).toBe(0);
+    const record = JSON.parse(stdout.at(-1)!) as RunRecord;
+    expect(record.config).toMatchObject({ optimizer: 'adam', lr: 0.01, batchSize: 100, batchOrder: 'sequential', seed: 42, shuffleSeq: false, dataset: {} });
+    expect(record.history.map((p) => p.step)).toEqual([5]);
+  });
+
+  it.each([
+    [['--lr', 'abc'], 'mnist1d: --lr must be a number, got "abc"'],
+    [[], 'mnist1d: --model must be one of linear, mlp, cnn, gru, mlp3, convpool, got nothing'],
+    [['--model', 'cnn', '--hidden', '5'], 'mnist1d: --hidden does not apply to model cnn (only to mlp, gru, mlp3), got 5'],
+    [['--model', 'mlp', '--steps', '10', '--epochs', '2'], 'mnist1d: --steps and --epochs are exclusive: give one, got --steps 10 and --epochs 2'],
+    [['--model', 'mlp', '--batch-size', '0'], 'mnist1d: --batch-size must be an integer >= 1 and <= 65536, got 0'],
+    [['--model', 'convpool', '--pool', 'sum'], 'mnist1d: --pool must be one of none, stride, max, avg, l2, got "sum"'],
+    [['--model', 'mlp', '--num-samples', '3'], 'mnist1d: --num-samples must be an integer >= 10'],
+  ])('rejects %j with one line and exit code 2', async (args, message) => {
+    const { code, stderr } = await cli(args);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(message);
+  });
+});
