@@ -7,6 +7,14 @@ export interface BenchTable {
   notes?: string[];
 }
 
+/** What `bench/run.ts` passes to every section: quick = short timings for a smoke run. */
+export interface BenchOptions {
+  quick: boolean;
+}
+
+/** A section module exports one of these as `<name>Section`. */
+export type BenchSection = (options: BenchOptions) => Promise<BenchTable>;
+
 export function formatTable(table: BenchTable): string {
   const cell = (v: string | number) => (typeof v === 'number' ? formatNumber(v) : v);
   const lines = [
@@ -20,7 +28,8 @@ export function formatTable(table: BenchTable): string {
   return lines.join('\n');
 }
 
-function formatNumber(v: number): string {
+/** Rounds for a table cell: integers with thousands separators from 100 up, else 3 significant digits. */
+export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
   if (Math.abs(v) >= 10) return v.toFixed(1);

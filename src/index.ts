@@ -16,6 +16,14 @@ export async function saveDataset(...args: Parameters<typeof import('./data/save
   const { saveDataset: save } = (await import(/* @vite-ignore */ specifier)) as typeof import('./data/save.js');
   return save(...args);
 }
+export { runSweep, type SweepOptions, type SweepResult } from './sweep/sweep.js';
+export { expandGrid } from './sweep/grid.js';
+export { runKey } from './sweep/normalize.js';
+export { InProcessExecutor } from './sweep/in-process.js';
+export { WorkerPool, type WorkerFactory, type WorkerHandle } from './sweep/pool.js';
+export { TaskError, type SweepTask, type PreparedTask, type TaskRecord } from './sweep/task.js';
+export type { Executor } from './sweep/executor.js';
+export type { SweepEvent } from './sweep/events.js';
 export { Engine } from './train/engine.js';
 export { Trainer, type TrainerOptions } from './train/trainer.js';
 export { parseRunConfig, modelFromConfig, totalSteps } from './train/config.js';

@@ -1,6 +1,7 @@
 // The `mnist1d` command line: one sub-command per file, registered here.
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../schema.js';
+import { registerSweep } from './sweep.js';
 import { registerGenerate } from './generate.js';
 import { registerTrain } from './train.js';
 
@@ -16,6 +17,7 @@ export class CancelledError extends Error {
 
 type Register = (program: Command) => void;
 const commands: Register[] = [];
+commands.push(registerSweep);
 commands.push(registerGenerate);
 commands.push(registerTrain);
 

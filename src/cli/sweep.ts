@@ -1,0 +1,88 @@
+// `mnist1d sweep --grid FILE.json [--workers N] [--out DIR] [--resume]`: runs a grid
+// of training runs on a worker pool, appending one record per run to
+// DIR/results.jsonl. Ctrl-C stops the workers and leaves that file consistent.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError } from '../schema.js';
+import { expandGrid } from '../sweep/grid.js';
+import { describeTask } from '../sweep/normalize.js';
+import { RESULTS_FILE } from '../sweep/results-store.js';
+import { runSweep } from '../sweep/sweep.js';
+import type { TaskRecord } from '../sweep/task.js';
+import { UsageError } from './main.js';
+import { runWithDisplay, summarize } from './progress-display.js';
+
+const GRID_HELP = `
+Grid file (JSON), one of:
+  {"base": {...}, "axes": {"field": [v1, v2, ...], ...}}
+      every combination of the axes' values (the first axis varies slowest),
+      each over the base run config;
+  {"base": {...}, "runs": [{...}, ...]}
+      an explicit list of run configs, each over the (optional) base.
+A run config uses the camelCase names of the train flags: model, hidden,
+channels, pool, optimizer, lr, momentum, weightDecay, batchSize, steps, epochs,
+batchOrder, evalEvery, seed, shuffleSeq, and nests dataset args under
+"dataset" (e.g. {"dataset": {"numSamples": 16000, "labelNoise": 0.15}}).
+An axis may name a dataset arg as "dataset.<arg>". Every run is validated
+before any work starts.
+
+Example:
+  {"base": {"model": "mlp", "steps": 2000, "dataset": {"numSamples": 4000}},
+   "axes": {"hidden": [25, 50, 100], "seed": [1, 2]}}
+
+Each finished run is appended to DIR/results.jsonl as one JSON line with a
+stable "key" (a hash of its fully-defaulted config). A sweep refuses a DIR that
+already has results.jsonl unless --resume, which skips the runs recorded there
+(also after Ctrl-C or a kill). Diverged and failed runs are recorded with
+their reason; a run whose worker died is retried once.
+`;
+
+interface SweepFlags {
+  grid: string;
+  workers?: string;
+  out?: string;
+  resume?: boolean;
+}
+
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description('run a grid of training runs in parallel workers, appending records to DIR/results.jsonl')
+    .requiredOption('--grid <file>', 'the grid file (JSON; format below)')
+    .option('--workers <n>', 'number of workers (default: the number of cores, at most one per run)')
+    .option('--out <dir>', 'output folder (default: results/<grid file name>)')
+    .option('--resume', 'continue the sweep in --out: skip runs already in its results.jsonl')
+    .addHelpText('after', GRID_HELP)
+    .action((flags: SweepFlags) => sweepCommand(flags));
+}
+
+async function sweepCommand(flags: SweepFlags): Promise<void> {
+  const configs = expandGrid(readGrid(flags.grid));
+  const workers = flags.workers === undefined ? undefined : parseWorkers(flags.workers);
+  const outDir = flags.out ?? join('results', basename(flags.grid, extname(flags.grid)));
+  const resultsPath = join(outDir, RESULTS_FILE);
+  const result = await runWithDisplay({ title: 'sweep', resultsPath }, (hooks) =>
+    runSweep<TaskRecord>(configs, { workers, outDir, resume: flags.resume, ...hooks }),
+  );
+  for (const record of result.records) {
+    console.log(`${record.key}  ${summarize(record)} ${describeTask({ kind: record.kind ?? 'train', config: record.config })}`);
+  }
+  console.log(`${configs.length} runs (${result.skipped} skipped as already done), ${result.failed} failed; records in ${resultsPath}`);
+}
+
+function readGrid(file: string): unknown {
+  if (!existsSync(file)) throw new UsageError(`--grid ${file}: no such file`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`--grid ${file} is not valid JSON: ${(error as Error).message}`, '--grid');
+  }
+}
+
+/** The --workers flag: an integer >= 1. */
+export function parseWorkers(text: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(n >= 1)) throw new ConfigError(`--workers must be an integer >= 1, got ${JSON.stringify(text)}`, '--workers');
+  return n;
+}

@@ -1,0 +1,98 @@
+// results.jsonl in a sweep's output folder: one JSON record per line, each appended
+// with a single write of the whole line as its run finishes, so a killed sweep
+// loses at most the runs in flight. Whatever follows the last newline is a torn
+// record from a killed process: it is never parsed, and opening for resume cuts
+// it off so the next append starts on a fresh line. Node only (the browser keeps
+// records in memory).
+import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../schema.js';
+import type { TaskRecord } from './task.js';
+
+export const RESULTS_FILE = 'results.jsonl';
+
+/** A record as stored: always with its key. */
+export type StoredRecord = TaskRecord & { key: string };
+
+export interface ResultsFile {
+  records: StoredRecord[];
+  /** Bytes after the last newline (a torn last line), 0 when the file ends cleanly. */
+  tornBytes: number;
+  /** Length of the complete lines. */
+  validBytes: number;
+}
+
+/** Reads a results.jsonl; a complete line that is not a keyed JSON record is an error naming it. */
+export function readResultsFile(path: string): ResultsFile {
+  const bytes = readFileSync(path);
+  const validBytes = bytes.lastIndexOf(0x0a) + 1;
+  const records: StoredRecord[] = [];
+  bytes
+    .subarray(0, validBytes)
+    .toString('utf8')
+    .split('\n')
+    .forEach((line, index) => {
+      if (!line.trim()) return;
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        record = undefined;
+      }
+      if (!record || typeof record !== 'object' || typeof (record as { key?: unknown }).key !== 'string') {
+        throw new ConfigError(`${path} line ${index + 1} is not a JSON record with a "key": fix or remove that line`, 'results');
+      }
+      records.push(record as StoredRecord);
+    });
+  return { records, tornBytes: bytes.length - validBytes, validBytes };
+}
+
+export class ResultsStore {
+  private readonly byKey = new Map<string, StoredRecord>();
+
+  private constructor(
+    readonly path: string,
+    records: StoredRecord[],
+    /** Bytes of a torn last line that opening cut off (0 when there was none). */
+    readonly repairedBytes: number,
+  ) {
+    for (const record of records) this.byKey.set(record.key, record);
+  }
+
+  /**
+   * Opens <dir>/results.jsonl, creating the folder. An existing file is an error
+   * unless `resume`; when resuming, its records are loaded and a torn last line cut off.
+   */
+  static open(dir: string, options: { resume?: boolean } = {}): ResultsStore {
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, RESULTS_FILE);
+    if (!existsSync(path)) return new ResultsStore(path, [], 0);
+    const file = readResultsFile(path);
+    if (!options.resume) {
+      throw new ConfigError(
+        `${path} already exists (${file.records.length} records): resume that sweep (--resume) or choose another output folder (--out)`,
+        'out',
+      );
+    }
+    if (file.tornBytes) truncateSync(path, file.validBytes);
+    return new ResultsStore(path, file.records, file.tornBytes);
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  get(key: string): StoredRecord | undefined {
+    return this.byKey.get(key);
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** Appends one record as one line, with one write. */
+  append(record: StoredRecord): void {
+    appendFileSync(this.path, JSON.stringify(record) + '\n');
+    this.byKey.set(record.key, record);
+  }
+}

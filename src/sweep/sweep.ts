@@ -1,0 +1,209 @@
+// runSweep: validates every run up front, skips runs already in results.jsonl
+// (resume), keeps `concurrency` runs in flight on an Executor (a worker pool by
+// default), retries once a run whose worker died, records failures and appends
+// each finished record as one line. Records depend only on their configs, never
+// on worker count or completion order; they come back in input order.
+import { ConfigError } from '../schema.js';
+import type { RunRecord } from '../train/types.js';
+import { DatasetCache } from './datasets.js';
+import type { SweepEvent, SweepEventListener } from './events.js';
+import type { Executor } from './executor.js';
+import { describeTask, normalizeTasks, type KeyedTask } from './normalize.js';
+import type { ResultsStore, StoredRecord } from './results-store.js';
+import { abortError, describeError, failedRecord, TaskError, type TaskRecord } from './task.js';
+
+export interface SweepOptions {
+  /** Workers of the default pool; default: the machine's parallelism, at most one per pending run. */
+  workers?: number;
+  /** Node: append records to <outDir>/results.jsonl (refused when it exists, unless `resume`). */
+  outDir?: string;
+  /** Skip runs whose key is already in <outDir>/results.jsonl. */
+  resume?: boolean;
+  /** Stops the sweep: workers are terminated, finished records stay, runSweep rejects with code 'ABORTED'. */
+  signal?: AbortSignal;
+  onEvent?: SweepEventListener;
+  /** Where runs execute; default a worker pool, closed at the end (a given executor is left open). */
+  executor?: Executor;
+  /** Test only: the default pool registers the 'crash-test' kind. */
+  faultInjection?: boolean;
+}
+
+export interface SweepResult<R = RunRecord> {
+  /** One record per input entry, in input order (stored ones for skipped runs). */
+  records: R[];
+  /** Runs found in results.jsonl and not run again. */
+  skipped: number;
+  /** Records with status 'failed' (stored ones included). */
+  failed: number;
+}
+
+const PROGRESS_EVENT_INTERVAL_MS = 250;
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+
+/** Runs run configs (or tasks `{kind, config, datasets}`); see SweepOptions. */
+export async function runSweep<R = RunRecord>(input: readonly unknown[], options: SweepOptions = {}): Promise<SweepResult<R>> {
+  const tasks = normalizeTasks(input);
+  if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 1)) {
+    throw new ConfigError(`workers must be an integer >= 1, got ${options.workers}`, 'workers');
+  }
+  const store = options.outDir === undefined ? undefined : await openStore(options.outDir, options.resume ?? false);
+  const records: (TaskRecord | undefined)[] = tasks.map((task) => store?.get(task.key));
+  const pending = tasks.flatMap((task, index) => (records[index] ? [] : [index]));
+  const skipped = tasks.length - pending.length;
+  const emit: SweepEventListener = options.onEvent ?? (() => {});
+  const started = Date.now();
+  const elapsedS = () => (Date.now() - started) / 1000;
+  let done = 0;
+  let failed = 0; // this time
+  const executor = pending.length && !options.signal?.aborted ? (options.executor ?? (await defaultExecutor(options, pending.length))) : undefined;
+  // Stops every lane on cancellation or on the first error (e.g. a failed append):
+  // no run may be recorded as failed because the sweep itself stopped.
+  const stop = new AbortController();
+  const cancel = () => stop.abort();
+  options.signal?.addEventListener('abort', cancel, { once: true });
+  if (options.signal?.aborted) cancel();
+  const signal = stop.signal;
+  let laneError: { error: unknown } | undefined;
+  emit({ type: 'sweep-start', total: tasks.length, pending: pending.length, skipped, concurrency: executor?.concurrency ?? 0 });
+  try {
+    if (executor) {
+      const progress = new ProgressTracker(pending.length, emit, elapsedS);
+      const datasets = new DatasetCache();
+      let next = 0;
+      const lane = async (laneIndex: number) => {
+        while (next < pending.length && !signal.aborted) {
+          const index = pending[next++];
+          const record = await runTask(executor, datasets, tasks[index], { lane: laneIndex, index, emit, progress, signal });
+          if (!record) return; // cancelled
+          store?.append(record);
+          records[index] = record;
+          done++;
+          if (record.status === 'failed') failed++;
+          progress.finished(laneIndex, done, failed); // the 'progress' event comes first: displays count from it
+          emit({ type: 'run-end', lane: laneIndex, index, key: record.key, label: describeTask(tasks[index]), record });
+        }
+      };
+      const lanes = Array.from({ length: Math.min(executor.concurrency, pending.length) }, (_, i) =>
+        lane(i).catch((error: unknown) => {
+          laneError ??= { error };
+          cancel();
+        }),
+      );
+      await Promise.all(lanes);
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', cancel);
+    if (executor && !options.executor) await executor.close();
+    emit({ type: 'sweep-end', done, failed, skipped, elapsedS: elapsedS(), cancelled: signal.aborted });
+  }
+  if (laneError) throw laneError.error;
+  if (signal.aborted) throw abortError();
+  return { records: records as R[], skipped, failed: records.filter((r) => r?.status === 'failed').length };
+}
+
+interface RunContext {
+  lane: number;
+  index: number;
+  emit: SweepEventListener;
+  progress: ProgressTracker;
+  signal: AbortSignal;
+}
+
+/** One run, retried once when its worker died; undefined when the sweep was cancelled. */
+async function runTask(executor: Executor, datasets: DatasetCache, task: KeyedTask, context: RunContext): Promise<StoredRecord | undefined> {
+  const { lane, index, emit, progress, signal } = context;
+  const label = describeTask(task);
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    emit({ type: 'run-start', lane, index, key: task.key, label, attempt });
+    progress.started(lane);
+    let running = true; // progress may arrive after the run settled (another channel)
+    try {
+      const prepared = { key: task.key, kind: task.kind, config: task.config, datasets: await Promise.all(task.datasets.map((args) => datasets.get(args))) };
+      const record = await executor.run(
+        prepared,
+        (p) => {
+          if (!running) return;
+          emit({ type: 'run-progress', lane, index, key: task.key, progress: p });
+          progress.update(lane, p.totalSteps ? p.step / p.totalSteps : 0);
+        },
+        signal,
+      );
+      return keyed(task, record);
+    } catch (thrown) {
+      if (signal.aborted) return undefined;
+      const { code, message } = describeError(thrown);
+      const error = thrown instanceof TaskError ? thrown : new TaskError(code, message);
+      if (error.workerDied && attempt === 1) {
+        emit({ type: 'run-retry', lane, index, key: task.key, label, reason: `${error.code}: ${error.message}` });
+        continue;
+      }
+      return keyed(task, failedRecord(task.config, error, (Date.now() - started) / 1000));
+    } finally {
+      running = false;
+    }
+  }
+}
+
+/** The record with the task's key first (and its kind, for kinds other than 'train'). */
+function keyed(task: KeyedTask, record: TaskRecord): StoredRecord {
+  return Object.assign({ key: task.key }, task.kind === 'train' ? {} : { kind: task.kind }, record, { key: task.key });
+}
+
+/** Done/total and an ETA from the fraction of work done, counting runs in flight by their steps. */
+class ProgressTracker {
+  private readonly inFlight = new Map<number, number>();
+  private lastEmit = 0;
+  private done = 0;
+  private failed = 0;
+
+  constructor(
+    private readonly total: number,
+    private readonly emit: (event: SweepEvent) => void,
+    private readonly elapsedS: () => number,
+  ) {}
+
+  started(lane: number): void {
+    this.inFlight.set(lane, 0);
+  }
+
+  update(lane: number, fraction: number): void {
+    this.inFlight.set(lane, fraction);
+    if (Date.now() - this.lastEmit >= PROGRESS_EVENT_INTERVAL_MS) this.report();
+  }
+
+  finished(lane: number, done: number, failed: number): void {
+    this.inFlight.delete(lane);
+    this.done = done;
+    this.failed = failed;
+    this.report();
+  }
+
+  private report(): void {
+    this.lastEmit = Date.now();
+    let work = this.done;
+    for (const fraction of this.inFlight.values()) work += fraction;
+    const fraction = work / this.total;
+    const elapsedS = this.elapsedS();
+    const etaS = fraction > 0 ? (elapsedS * (1 - fraction)) / fraction : null;
+    this.emit({ type: 'progress', done: this.done, failed: this.failed, total: this.total, elapsedS, etaS });
+  }
+}
+
+async function openStore(outDir: string, resume: boolean): Promise<ResultsStore> {
+  if (!isNode) throw new ConfigError('outDir needs Node: in a browser, keep the returned records instead', 'outDir');
+  const module = './results-store.js'; // not a literal: keeps node:fs out of browser bundles
+  const { ResultsStore } = (await import(/* @vite-ignore */ module)) as typeof import('./results-store.js');
+  return ResultsStore.open(outDir, { resume });
+}
+
+async function defaultExecutor(options: SweepOptions, pending: number): Promise<Executor> {
+  const poolOptions = { faultInjection: options.faultInjection };
+  if (isNode) {
+    const module = './node-pool.js';
+    const { createNodePool, defaultWorkerCount } = (await import(/* @vite-ignore */ module)) as typeof import('./node-pool.js');
+    return createNodePool({ ...poolOptions, size: Math.min(options.workers ?? defaultWorkerCount(), pending) });
+  }
+  const { createBrowserPool, defaultWorkerCount } = await import('./browser-pool.js');
+  return createBrowserPool({ ...poolOptions, size: Math.min(options.workers ?? defaultWorkerCount(), pending) });
+}
