@@ -1,31 +1,11 @@
 // The dataset generator module (float64), see ../shared/spec/GENERATOR.md.
-// Each entry point resets the heap first: results stay valid until the next call.
+// Each entry point starts from an empty heap: results stay valid until the next call.
 import { MT19937 } from "./rng";
-import { makeDataset } from "./data/make-dataset";
 
 export { alloc, resetHeap } from "./memory";
 
-/** make_dataset (+ label noise on the first nTrain labels); returns the result header (see data/make-dataset.ts). */
-export function generate(
-  numSamples: i32,
-  templateLen: i32,
-  padLo: i32,
-  padHi: i32,
-  scaleCoeff: f64,
-  maxTranslation: i32,
-  corrNoiseScale: f64,
-  iidNoiseScale: f64,
-  shearScale: f64,
-  shuffleSeq: bool,
-  finalSeqLength: i32,
-  seed: u32,
-  nTrain: i32,
-  labelNoise: f64,
-): usize {
-  heap.reset();
-  return makeDataset(numSamples, templateLen, padLo, padHi, scaleCoeff, maxTranslation, corrNoiseScale,
-    iidNoiseScale, shearScale, shuffleSeq, finalSeqLength, seed, nTrain, labelNoise);
-}
+/** make_dataset (+ label noise on the first nTrain labels); the host resets the heap first. */
+export { makeDataset as generate } from "./data/make-dataset";
 
 /** np.random.seed(seed); np.random.permutation(n) as i32[n]; returns its pointer. */
 export function permutation(n: i32, seed: u32): usize {

@@ -76,6 +76,7 @@ export class Generator {
     const n = generatedCount(args);
     const nTrain = trainCount(args);
     const F = args.finalSeqLength;
+    this.wasm.resetHeap();
     const header = this.wasm.generate(
       args.numSamples,
       args.templateLen,
