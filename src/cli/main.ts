@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../schema.js';
 import { registerSweep } from './sweep.js';
+import { registerRun } from './run.js';
 import { registerGenerate } from './generate.js';
 import { registerTrain } from './train.js';
 
@@ -18,6 +19,7 @@ export class CancelledError extends Error {
 type Register = (program: Command) => void;
 const commands: Register[] = [];
 commands.push(registerSweep);
+commands.push(registerRun);
 commands.push(registerGenerate);
 commands.push(registerTrain);
 
