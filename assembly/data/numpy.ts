@@ -1,6 +1,6 @@
 // numpy 1.24's float64 helpers, operation for operation (GENERATOR.md §3):
 // pairwise summation, full-array sum in 8192-element chunks, linspace, np.interp.
-import { getF64, setF64 } from "./f64";
+import { allocF64, allocI32, getF64, getI32, setF64, setI32 } from "./f64";
 import { squaredDeviations } from "./vec";
 
 /** DOUBLE_pairwise_sum over a[0..n) (contiguous). */
@@ -63,6 +63,13 @@ export function linspace(out: usize, start: f64, stop: f64, num: i32, count: i32
   }
 }
 
+/** The largest j' >= j with xp[j'] <= xv (j' < np): the segment search of interp, resumed from j. */
+// @ts-ignore: decorator
+@inline function segment(xp: usize, np: i32, j: i32, xv: f64): i32 {
+  while (j + 1 < np && getF64(xp, j + 1) <= xv) j++;
+  return j;
+}
+
 /**
  * out[i] = np.interp(xs[i], xp, fp) for i < nx: xp strictly increasing, xs
  * non-decreasing, every xs[i] within [xp[0], xp[np-1]] (np >= 2). Slopes use a
@@ -72,7 +79,7 @@ export function interp(out: usize, xs: usize, nx: i32, xp: usize, fp: usize, np:
   let j = 0; // largest index with xp[j] <= xv (xs ascending, so j only moves right)
   for (let i = 0; i < nx; i++) {
     const xv = getF64(xs, i);
-    while (j + 1 < np && getF64(xp, j + 1) <= xv) j++;
+    j = segment(xp, np, j, xv);
     if (j == np - 1) {
       // this and every later point lie at or past the last grid point
       const last = getF64(fp, j);
@@ -88,4 +95,64 @@ export function interp(out: usize, xs: usize, nx: i32, xp: usize, fp: usize, np:
       setF64(out, i, slope * (xv - xj) + fj);
     }
   }
+}
+
+/**
+ * interp for fixed xs (nx) and xp (np) and any fp: the segment searches and
+ * grid differences done once, then two outputs per f64x2 with the same
+ * operations as interp. Per output i (j its segment): `lo`, `hi` (i32) the
+ * byte offsets of fp[j] and fp[j+1]; `dx` = xp[j+1] - xp[j], `dt` = xs[i] - xp[j]
+ * (f64); `copy` (u64 mask) all ones where interp returns fp[j] itself.
+ */
+export class InterpPlan {
+  private lo: usize;
+  private hi: usize;
+  private dx: usize;
+  private dt: usize;
+  private copy: usize;
+
+  constructor(xs: usize, private nx: i32, xp: usize, np: i32) {
+    this.lo = allocI32(nx);
+    this.hi = allocI32(nx);
+    this.dx = allocF64(nx);
+    this.dt = allocF64(nx);
+    this.copy = allocF64(nx);
+    let j = 0;
+    for (let i = 0; i < nx; i++) {
+      const xv = getF64(xs, i);
+      j = segment(xp, np, j, xv);
+      const xj = getF64(xp, j);
+      const linear = j < np - 1 && xj != xv;
+      setI32(this.lo, i, j << 3);
+      setI32(this.hi, i, (linear ? j + 1 : j) << 3);
+      setF64(this.dx, i, linear ? getF64(xp, j + 1) - xj : 1.0);
+      setF64(this.dt, i, linear ? xv - xj : 0.0);
+      store<u64>(this.copy + (<usize>i << 3), linear ? 0 : <u64>-1);
+    }
+  }
+
+  /** out[i] = np.interp(xs[i], xp, fp) for i < nx. */
+  run(out: usize, fp: usize): void {
+    const nx = this.nx;
+    let i = 0;
+    for (; i + 1 < nx; i += 2) {
+      const at = <usize>i << 3;
+      const f0 = gather2(fp, this.lo, i);
+      const slope = f64x2.div(f64x2.sub(gather2(fp, this.hi, i), f0), v128.load(this.dx + at));
+      const lin = f64x2.add(f64x2.mul(slope, v128.load(this.dt + at)), f0);
+      v128.store(out + at, v128.bitselect(f0, lin, v128.load(this.copy + at)));
+    }
+    if (i < nx) {
+      const f0 = load<f64>(fp + <usize>getI32(this.lo, i));
+      const slope = (load<f64>(fp + <usize>getI32(this.hi, i)) - f0) / getF64(this.dx, i);
+      setF64(out, i, load<u64>(this.copy + (<usize>i << 3)) != 0 ? f0 : slope * getF64(this.dt, i) + f0);
+    }
+  }
+}
+
+/** (fp at byte offset offsets[i], fp at offsets[i+1]). */
+// @ts-ignore: decorator
+@inline function gather2(fp: usize, offsets: usize, i: i32): v128 {
+  const o = offsets + (<usize>i << 2);
+  return f64x2.replace_lane(f64x2.splat(load<f64>(fp + <usize>load<i32>(o))), 1, load<f64>(fp + <usize>load<i32>(o, 4)));
 }

@@ -5,7 +5,7 @@
 import { MT19937 } from "../rng";
 import { allocF64, getF64, setF64 } from "./f64";
 import { gaussianFilter, RADIUS } from "./gaussian-filter";
-import { interp, linspace } from "./numpy";
+import { interp, InterpPlan, linspace } from "./numpy";
 import { TEMPLATE_POINTS } from "./templates";
 import { addInto, fillZeros, scaleBy, subtractScaled } from "./vec";
 
@@ -17,7 +17,7 @@ export class Transformer {
   private src: usize; // the template + eps, then one zero (all of the padding that matters, see run)
   private srcGrid: usize; // the start of linspace(0, 1, 12 + p)
   private grid: usize; // linspace(0, 1, L1)
-  private gridF: usize; // linspace(0, 1, F)
+  private toFinal: InterpPlan; // interpolation from grid (L1) to linspace(0, 1, F)
   private lin: usize; // linspace(-0.5, 0.5, L1)
   private a: usize; // the example being built, L1
   private b: usize; // second L1 buffer (rotation, filtered noise)
@@ -33,17 +33,19 @@ export class Transformer {
     private corrNoiseScale: f64,
     private iidNoiseScale: f64,
     private shearScale: f64,
-    private finalSeqLength: i32,
+    finalSeqLength: i32,
   ) {
     const L1 = templateLen + padHi;
+    const grid = allocF64(L1);
+    linspace(grid, 0.0, 1.0, L1);
+    const gridF = allocF64(finalSeqLength);
+    linspace(gridF, 0.0, 1.0, finalSeqLength);
+    this.toFinal = new InterpPlan(gridF, finalSeqLength, grid, L1);
     this.len1 = L1;
     this.src = allocF64(TEMPLATE_POINTS + 1);
     setF64(this.src, TEMPLATE_POINTS, 0.0); // the first padding zero; run() writes the 12 before it
     this.srcGrid = allocF64(TEMPLATE_POINTS + 1);
-    this.grid = allocF64(L1);
-    linspace(this.grid, 0.0, 1.0, L1);
-    this.gridF = allocF64(finalSeqLength);
-    linspace(this.gridF, 0.0, 1.0, finalSeqLength);
+    this.grid = grid;
     this.lin = allocF64(L1);
     linspace(this.lin, -0.5, 0.5, L1);
     this.a = allocF64(L1);
@@ -56,7 +58,7 @@ export class Transformer {
   finalGrid(templateT: usize, out: usize): void {
     linspace(this.srcGrid, 0.0, 1.0, TEMPLATE_POINTS);
     interp(this.a, this.grid, this.len1, this.srcGrid, templateT, TEMPLATE_POINTS);
-    interp(out, this.gridF, this.finalSeqLength, this.grid, this.a, this.len1);
+    this.toFinal.run(out, this.a);
   }
 
   /** One example from template (12 values) into out (F values), drawing from rng. */
@@ -95,6 +97,6 @@ export class Transformer {
     addInto(a, noise, L1);
     // shear
     subtractScaled(a, this.lin, this.shearScale * (rng.rand() - 0.5), L1);
-    interp(out, this.gridF, this.finalSeqLength, this.grid, a, L1);
+    this.toFinal.run(out, a);
   }
 }
