@@ -9,9 +9,9 @@
 import { trainingData } from '../src/data/dataset.js';
 import { makeDataset } from '../src/data/generator.js';
 import type { TrainingData } from '../src/data/types.js';
-import { modelFromConfig, parseRunConfig } from '../src/train/config.js';
+import { parseRunConfig } from '../src/train/config.js';
 import { Engine } from '../src/train/engine.js';
-import { Trainer } from '../src/train/trainer.js';
+import { trainerForConfig } from '../src/train/run.js';
 import type { RunConfig } from '../src/train/types.js';
 
 const datasets = new Map<string, Promise<TrainingData>>();
@@ -28,16 +28,7 @@ export async function measureEngineSteps(config: Partial<RunConfig>, seconds: nu
   if (!datasets.has(key)) datasets.set(key, makeDataset(run.dataset).then((ds) => trainingData(ds)));
   const data = await datasets.get(key)!;
   engine ??= Engine.create();
-  const model = modelFromConfig(run, data.features);
-  const trainer = new Trainer(await engine, model, {
-    optimizer: run.optimizer,
-    lr: run.lr,
-    momentum: run.optimizer === 'sgd' ? run.momentum : undefined,
-    weightDecay: run.weightDecay,
-    batchSize: run.batchSize,
-    seed: run.seed,
-    batchOrder: run.batchOrder,
-  });
+  const trainer = trainerForConfig(await engine, run, data.features);
   try {
     trainer.setData(data);
     const rate = (budget: number) => {

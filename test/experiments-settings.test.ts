@@ -3,7 +3,6 @@
 // `run` command's flag errors, and figure rendering to SVG and PNG.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/cli/main.js';
-import { ConfigError } from '../src/schema.js';
 import { getStudy, parseSetValue, resolveSettings, settingKeys, studies } from '../src/experiments/index.js';
 import { paperCnnWidths, paperMlpWidths } from '../src/experiments/double-descent.js';
 import { dropLowest } from '../src/experiments/lottery-chain.js';
@@ -13,16 +12,7 @@ import { normalizeTasks } from '../src/sweep/normalize.js';
 import type { RunConfig } from '../src/train/types.js';
 import { renderSvg } from '../src/plot/svg.js';
 import { svgToPng } from '../src/plot/files.js';
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { configError } from './config-error.js';
 
 describe('--set values', () => {
   it('parses JSON, comma lists and bare strings', () => {

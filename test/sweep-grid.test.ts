@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseDatasetArgs } from '../src/data/args.js';
-import { ConfigError } from '../src/schema.js';
 import { canonicalJson, fnv1a64 } from '../src/sweep/canonical.js';
 import { expandGrid } from '../src/sweep/grid.js';
 import { normalizeTasks, runKey } from '../src/sweep/normalize.js';
+import { configError } from './config-error.js';
 
 const base = { model: 'mlp', steps: 300, dataset: { numSamples: 1000 } };
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('grids', () => {
   it('expands axes as a cartesian product, first axis outermost, over the base', () => {

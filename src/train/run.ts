@@ -20,9 +20,9 @@ const SHUFFLE_SEQ_SEED = 42;
  * counts training steps over the time spent training (evaluation excluded); `wall_s`
  * is the whole run.
  */
-export function trainOnData(engine: Engine, data: TrainingData, config: RunConfig, onProgress?: (p: RunProgress) => void): RunRecord {
-  const started = performance.now();
-  const trainer = new Trainer(engine, modelFromConfig(config, data.features), {
+/** A Trainer for a run config's model and optimizer (data not yet set). */
+export function trainerForConfig(engine: Engine, config: RunConfig, features: number): Trainer {
+  return new Trainer(engine, modelFromConfig(config, features), {
     optimizer: config.optimizer,
     lr: config.lr,
     momentum: config.optimizer === 'sgd' ? config.momentum : undefined,
@@ -31,6 +31,11 @@ export function trainOnData(engine: Engine, data: TrainingData, config: RunConfi
     seed: config.seed,
     batchOrder: config.batchOrder,
   });
+}
+
+export function trainOnData(engine: Engine, data: TrainingData, config: RunConfig, onProgress?: (p: RunProgress) => void): RunRecord {
+  const started = performance.now();
+  const trainer = trainerForConfig(engine, config, data.features);
   try {
     trainer.setData(data, config.shuffleSeq ? engine.permutation(data.features, SHUFFLE_SEQ_SEED) : undefined);
     const total = totalSteps(config, data.y.length);
