@@ -10,9 +10,10 @@
 import { z } from 'zod';
 import type { TrainingData } from '../data/types.js';
 import { finite, integer, oneOf, parseConfig } from '../schema.js';
-import { modelFromConfig, parseRunConfig } from '../train/config.js';
+import { parseRunConfig } from '../train/config.js';
 import type { Engine } from '../train/engine.js';
-import { Trainer } from '../train/trainer.js';
+import { SHUFFLE_SEQ_SEED, trainerForConfig } from '../train/run.js';
+import type { Trainer } from '../train/trainer.js';
 import type { RunConfig, RunProgress } from '../train/types.js';
 import { packMask } from './mask-bits.js';
 import { linspace } from './settings.js';
@@ -86,9 +87,6 @@ export type LotteryChainRecord = {
   steps_per_s: number;
 };
 
-/** Seed of the notebook's spatial shuffle (np.random.seed(42); permutation(40)), as `shuffleSeq` runs use. */
-const SHUFFLE_SEQ_SEED = 42;
-
 /** The run config of a chain's model and optimiser (also used for its dense baselines). */
 export function chainRunConfig(c: Pick<LotteryChainConfig, 'hidden' | 'seed' | 'lr' | 'batchSize' | 'steps' | 'evalEvery'>): RunConfig {
   return parseRunConfig({ model: 'mlp', hidden: c.hidden, optimizer: 'adam', lr: c.lr, batchSize: c.batchSize, steps: c.steps, evalEvery: c.evalEvery, seed: c.seed });
@@ -138,12 +136,7 @@ export function lotteryChainKind(engine: Engine, data: TrainingData[], input: un
     return { curve, diverged };
   };
 
-  const trainer = new Trainer(engine, modelFromConfig(chainRunConfig(config), train.features), {
-    optimizer: 'adam',
-    lr: config.lr,
-    batchSize: config.batchSize,
-    seed: config.seed,
-  });
+  const trainer = trainerForConfig(engine, chainRunConfig(config), train.features);
   trainer.setData(train);
   const init = trainer.getParams(); // the constructor drew the init from `seed`
   const layers = layerIndices(trainer);
@@ -188,12 +181,7 @@ export function lotteryChainKind(engine: Engine, data: TrainingData[], input: un
   const transfer: TransferResult[] = [];
   if (config.transfer && ticket) {
     const t = config.transfer;
-    const retrainer = new Trainer(engine, modelFromConfig(chainRunConfig(config), fresh.features), {
-      optimizer: 'adam',
-      lr: config.lr,
-      batchSize: t.batchSize,
-      seed: config.seed,
-    });
+    const retrainer = trainerForConfig(engine, chainRunConfig({ ...config, batchSize: t.batchSize, steps: t.steps }), fresh.features);
     const permutation = engine.permutation(fresh.features, SHUFFLE_SEQ_SEED);
     for (const which of ['fresh', 'shuffled'] as const) {
       retrainer.setData(fresh, which === 'shuffled' ? permutation : undefined);

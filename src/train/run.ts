@@ -11,7 +11,7 @@ import type { EvalPoint, RunConfig, RunProgress, RunRecord } from './types.js';
 /** Steps per wasm call when no evaluation falls sooner (progress granularity). */
 const CHUNK_STEPS = 1000;
 /** Seed of the notebook's spatial shuffle: np.random.seed(42); np.random.permutation(40). */
-const SHUFFLE_SEQ_SEED = 42;
+export const SHUFFLE_SEQ_SEED = 42;
 
 /**
  * Trains `config` on `data` inside `engine`. Evaluates train and test loss/accuracy at
