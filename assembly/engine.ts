@@ -3,6 +3,7 @@ export { alloc, resetHeap } from "./memory";
 export { gruForward, gruBackward, gruWorkspaceFloats } from "./nn/gru";
 export { evaluate, forwardInput, gradientsInput, resetBatches, resetOptimizer, trainSteps } from "./train";
 export { initUniform } from "./nn/init";
+export { buildPattern, patternWords } from "./nn/sparse";
 import { gemmNN } from "./nn/gemm";
 import { MT19937 } from "./rng";
 

@@ -11,7 +11,8 @@
 // by src/models/plan.ts). The plan is nOps records of 16 i32 words:
 //   [0] op  [1] in  [2] out  [3] dIn (0: none)  [4] dOut  [5] flags  [6] W  [7] dW  [8..15] op fields
 // flags: 1 accumulate into dIn, 2 relu fused into the output, 4 accumulate into dIn2 (add).
-//   DENSE  [8] IN [9] OUT [10] scratch for xᵀ (IN * ld floats)   (bias follows W, its gradient follows dW)
+//   DENSE  [8] IN [9] OUT [10] scratch for xᵀ (IN * ld floats) [11] sparsity pattern of W (0: dense, nn/sparse.ts)
+//          (bias follows W, its gradient follows dW)
 //   CONV   [8] Cin [9] Lin [10] Cout [11] Lout [12] K [13] stride [14] padding
 //   ACT    [8] features [9] kind (nn/activation.ts)
 //   POOL   [8] channels [9] Lin [10] kind (nn/pool.ts)
@@ -116,7 +117,7 @@ function forwardOp(op: usize, ld: i32): void {
   const relu = (field(op, 5) & FLAG_RELU) != 0;
   if (kind == OP_DENSE) {
     const IN = field(op, 8), OUT = field(op, 9);
-    denseForward(IN, OUT, ld, ptr(op, 1), ptr(op, 6), ptr(op, 6) + (<usize>(IN * OUT) << 2), ptr(op, 2), relu);
+    denseForward(IN, OUT, ld, ptr(op, 1), ptr(op, 6), ptr(op, 6) + (<usize>(IN * OUT) << 2), ptr(op, 2), relu, ptr(op, 11));
   } else if (kind == OP_CONV) {
     const Cin = field(op, 8), Cout = field(op, 10), K = field(op, 12);
     conv1dForward(Cin, field(op, 9), Cout, field(op, 11), K, field(op, 13), field(op, 14), ld,
@@ -155,7 +156,7 @@ function backwardOp(op: usize, ld: i32): void {
   if (kind == OP_DENSE) {
     const IN = field(op, 8), OUT = field(op, 9);
     const wn = <usize>(IN * OUT) << 2;
-    denseBackward(IN, OUT, ld, ptr(op, 1), ptr(op, 6), ptr(op, 2), ptr(op, 4), ptr(op, 7), ptr(op, 7) + wn, ptr(op, 3), relu, acc, ptr(op, 10));
+    denseBackward(IN, OUT, ld, ptr(op, 1), ptr(op, 6), ptr(op, 2), ptr(op, 4), ptr(op, 7), ptr(op, 7) + wn, ptr(op, 3), relu, acc, ptr(op, 10), ptr(op, 11));
   } else if (kind == OP_CONV) {
     const Cin = field(op, 8), Cout = field(op, 10), K = field(op, 12);
     const wn = <usize>(Cout * Cin * K) << 2;

@@ -1,11 +1,17 @@
 // Dense (Linear) layer on feature-major activations: x (IN, ld), y (OUT, ld), with
 // ld the padded batch (a multiple of 4; padding columns carry zero gradients).
 // W (OUT, IN) row-major and b (OUT) as PyTorch's Linear; y = W·x + b, optionally relu.
+// With a sparsity pattern (pattern != 0, see sparse.ts) only the kept weights are used.
 import { GEMM_ACC, GEMM_RELU, gemmNN, gemmNT } from "./gemm";
+import { sparseBackwardInput, sparseForward, sparseWeightGrad } from "./sparse";
 import { transpose } from "./transpose";
 
 /** y (OUT, ld) = [relu](W·x + b). */
-export function denseForward(IN: i32, OUT: i32, ld: i32, x: usize, W: usize, b: usize, y: usize, relu: bool): void {
+export function denseForward(IN: i32, OUT: i32, ld: i32, x: usize, W: usize, b: usize, y: usize, relu: bool, pattern: usize): void {
+  if (pattern) {
+    sparseForward(IN, OUT, ld, pattern, x, W, b, y, relu);
+    return;
+  }
   const row = <usize>ld << 2;
   gemmNN(OUT, ld, 1, IN, W, <usize>IN << 2, 0, 4, x, 0, row, y, row, b, relu ? GEMM_RELU : 0);
 }
@@ -16,14 +22,19 @@ export function denseForward(IN: i32, OUT: i32, ld: i32, x: usize, W: usize, b: 
  * writes (or with `accumulate` adds) dx (IN, ld) = Wᵀ·dy.
  * dW = dy·xᵀ: with a scratch xT (ld * IN floats) and IN a multiple of 4, x is
  * transposed once and dW is an outer-product GEMM (no horizontal sums); otherwise
- * it is the dot-product form over the batch.
+ * it is the dot-product form over the batch. With a pattern, dW is 0 at the pruned weights.
  */
 export function denseBackward(
   IN: i32, OUT: i32, ld: i32, x: usize, W: usize, y: usize, dy: usize,
-  dW: usize, db: usize, dx: usize, relu: bool, accumulate: bool, xT: usize,
+  dW: usize, db: usize, dx: usize, relu: bool, accumulate: bool, xT: usize, pattern: usize,
 ): void {
   const row = <usize>ld << 2;
   maskAndSumRows(OUT, ld, y, dy, db, relu);
+  if (pattern) {
+    sparseWeightGrad(IN, OUT, ld, pattern, x, dy, dW);
+    if (dx) sparseBackwardInput(IN, OUT, ld, pattern, W, dy, dx, accumulate);
+    return;
+  }
   if (xT && (IN & 3) == 0) {
     transpose(IN, ld, x, xT);
     gemmNN(OUT, IN, 1, ld, dy, row, 0, 4, xT, 0, <usize>IN << 2, dW, <usize>IN << 2, 0, 0);

@@ -34,7 +34,7 @@ export const GEMM_RELU: i32 = 2;
 }
 
 // @ts-ignore: decorator
-@inline function epilogue(v: v128, c: usize, biasPtr: usize, flags: i32): v128 {
+@inline export function epilogue(v: v128, c: usize, biasPtr: usize, flags: i32): v128 {
   if (biasPtr) v = f32x4.add(v, v128.load32_splat(biasPtr));
   if (flags & GEMM_ACC) v = f32x4.add(v, v128.load(c));
   if (flags & GEMM_RELU) v = f32x4.max(v, f32x4.splat(0));
@@ -254,7 +254,7 @@ export function gemmNN(
 }
 
 // @ts-ignore: decorator
-@inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+@inline export function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
   // [sum a, sum b, sum c, sum d]
   const ab = f32x4.add(f32x4.shuffle(a, b, 0, 1, 4, 5), f32x4.shuffle(a, b, 2, 3, 6, 7));
   const cd = f32x4.add(f32x4.shuffle(c, d, 0, 1, 4, 5), f32x4.shuffle(c, d, 2, 3, 6, 7));

@@ -10,6 +10,9 @@ export const OP_POOL = 4;
 export const OP_ADD = 5;
 export const OP_GRU = 6;
 
+/** Plan word of a dense op holding its sparsity pattern's address (0: dense kernels). */
+export const DENSE_PATTERN_WORD = 11;
+
 export const FLAG_ACC = 1;
 export const FLAG_RELU = 2;
 export const FLAG_ACC2 = 4;

@@ -13,6 +13,8 @@ export interface EngineExports extends WasmExports {
   resetOptimizer(state: number): void;
   initUniform(seed: number, specs: number, count: number, base: number): void;
   gruWorkspaceFloats(B: number, T: number, H: number, D: number): number;
+  patternWords(IN: number, OUT: number): number;
+  buildPattern(IN: number, OUT: number, mask: number, pattern: number): number;
   benchGemm(m: number, n: number, k: number, reps: number): void;
   seededPermutation(out: number, n: number, seed: number): void;
 }

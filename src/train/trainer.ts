@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { TrainingData } from '../data/types.js';
 import { compileModel, encodePlan, type CompiledModel, type ParamInfo } from '../models/compile.js';
-import { F, OP_GRU, OP_WORDS, OPTIMIZER_CODES, ORDER_CODES, S, STATE_BYTES, STATE_F64_BYTE } from '../models/plan.js';
+import { DENSE_PATTERN_WORD, F, OP_DENSE, OP_GRU, OP_WORDS, OPTIMIZER_CODES, ORDER_CODES, S, STATE_BYTES, STATE_F64_BYTE } from '../models/plan.js';
 import type { ModelSpec } from '../models/spec.js';
 import { ConfigError, finite, integer, oneOf, parseConfig } from '../schema.js';
 import type { Engine } from './engine.js';
@@ -45,6 +45,13 @@ const EVAL_BATCH = 256;
 
 const padded = (n: number) => Math.ceil(n / 4) * 4;
 
+/**
+ * Under a mask, a dense layer keeping at most this fraction of its weights runs the
+ * sparse kernels (assembly/nn/sparse.ts), which skip the pruned weights; above it the
+ * dense GEMMs are faster (the crossover measured by `npm run bench`, engine section).
+ */
+export const SPARSE_MAX_DENSITY = 0.7;
+
 interface DataRegion {
   bytes: number;
   ptr: number;
@@ -65,6 +72,8 @@ export class Trainer {
   private readonly classes: number;
   private data: DataRegion | null = null;
   private trainN = 0;
+  /** Sparsity-pattern buffers of the dense ops (by op index), allocated at first use. */
+  private readonly patterns = new Map<number, number>();
 
   constructor(
     private readonly engine: Engine,
@@ -247,16 +256,20 @@ export class Trainer {
 
   /**
    * Sets (or with null removes) a mask multiplied into the parameters now and after
-   * every update, so that pruned entries stay 0.
+   * every update, so that pruned entries stay 0. Dense layers keeping at most
+   * sparseMaxDensity of their weights then skip the pruned ones (same forward pass and
+   * input gradients bit for bit; weight gradients summed in another order, 0 where pruned).
    */
-  setMask(mask: Float32Array | null): void {
+  setMask(mask: Float32Array | null, { sparseMaxDensity = SPARSE_MAX_DENSITY }: { sparseMaxDensity?: number } = {}): void {
     this.check();
+    parseConfig(finite({ min: 0, max: 1 }), sparseMaxDensity, 'sparseMaxDensity');
     if (mask) {
       this.checkLength('mask', mask);
       this.engine.f32(this.maskPtr, padded(this.paramCount)).fill(0).set(mask);
     }
     this.words()[S.MASK] = mask ? this.maskPtr : 0;
     this.applyMask();
+    this.choosePatterns(mask ? sparseMaxDensity : -1);
   }
 
   /** Zeroes the optimizer's moments/buffers and its step count (Adam's t). */
@@ -339,6 +352,27 @@ export class Trainer {
 
   private outLoss(): number {
     return this.engine.f64(this.state + STATE_F64_BYTE + 8 * F.OUT_LOSS, 1)[0];
+  }
+
+  /** Points each dense op at a pattern of its kept weights when it keeps at most maxDensity of them (-1: none). */
+  private choosePatterns(maxDensity: number): void {
+    const plan = this.words()[S.PLAN];
+    this.model.ops.forEach((op, i) => {
+      if (op.code !== OP_DENSE) return;
+      const [IN, OUT] = op.fields;
+      const weightMask = this.maskPtr + 4 * op.param;
+      let pattern = 0;
+      if (maxDensity >= 0) {
+        let kept = 0;
+        for (const m of this.engine.f32(weightMask, IN * OUT)) if (m !== 0) kept++;
+        if (kept <= maxDensity * IN * OUT) {
+          if (!this.patterns.has(i)) this.patterns.set(i, this.engine.alloc(4 * this.engine.wasm.patternWords(IN, OUT)));
+          pattern = this.patterns.get(i)!;
+          this.engine.wasm.buildPattern(IN, OUT, weightMask, pattern);
+        }
+      }
+      this.engine.i32(plan + 4 * (i * OP_WORDS + DENSE_PATTERN_WORD), 1)[0] = pattern;
+    });
   }
 
   private applyMask(): void {
