@@ -12,6 +12,7 @@ import type { TrainingData } from '../src/data/types.js';
 import { parseRunConfig } from '../src/train/config.js';
 import { Engine } from '../src/train/engine.js';
 import { trainerForConfig } from '../src/train/run.js';
+import type { Trainer } from '../src/train/trainer.js';
 import type { RunConfig } from '../src/train/types.js';
 
 const datasets = new Map<string, Promise<TrainingData>>();
@@ -22,7 +23,12 @@ const CHUNK = 50;
 /** Length of one timing window (seconds). */
 const WINDOW_S = 0.1;
 
-export async function measureEngineSteps(config: Partial<RunConfig>, seconds: number): Promise<{ stepsPerS: number; flopsPerStep: number }> {
+/** `prepare` may set up the trainer (e.g. a mask) before the timing starts. */
+export async function measureEngineSteps(
+  config: Partial<RunConfig>,
+  seconds: number,
+  prepare?: (trainer: Trainer) => void,
+): Promise<{ stepsPerS: number; flopsPerStep: number }> {
   const run = parseRunConfig(config);
   const key = JSON.stringify(run.dataset);
   if (!datasets.has(key)) datasets.set(key, makeDataset(run.dataset).then((ds) => trainingData(ds)));
@@ -31,6 +37,7 @@ export async function measureEngineSteps(config: Partial<RunConfig>, seconds: nu
   const trainer = trainerForConfig(await engine, run, data.features);
   try {
     trainer.setData(data);
+    prepare?.(trainer);
     const rate = (budget: number) => {
       const start = performance.now();
       let steps = 0;

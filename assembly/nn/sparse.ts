@@ -3,17 +3,21 @@
 //
 // The pattern of the unmasked weights is built once per mask (buildPattern), in i32s:
 //   rowStart (OUT + 1), colStart (IN + 1), cols (nnz: column of each entry, by row),
-//   rows (nnz: row of each entry, by column); indices ascending within a row / column.
+//   rows (nnz: row of each entry, by column); indices ascending within a row / column;
+// then room for the kept weights' values by row and by column (f32, nnz each),
+// gathered from W by every forward pass; then OUT i32 of scratch (row cursors).
 // Because each output still sums its terms in the dense GEMM's order and a skipped
 // term is an exact zero (w = ±0), the forward pass and the input gradient are bit
 // for bit those of the dense kernels. The weight gradient is a dot product per kept
 // weight (summed in SIMD lanes, so it rounds differently from the dense GEMM) and is
-// 0 at masked weights. Cost per kept weight is close to the dense GEMM's per weight.
+// 0 at masked weights. Without the dense tiles' register reuse a kept weight costs
+// about 1.7x a dense one (`npm run bench`, sparse section): the trainer switches to
+// these kernels below a density of SPARSE_MAX_DENSITY (src/train/trainer.ts).
 import { epilogue, GEMM_ACC, GEMM_RELU, hsum4 } from "./gemm";
 
 /** i32 words a pattern of an (OUT x IN) weight matrix needs at most. */
 export function patternWords(IN: i32, OUT: i32): i32 {
-  return OUT + 1 + IN + 1 + 2 * IN * OUT;
+  return colsAt(IN, OUT) + 4 * IN * OUT + OUT; // + the weight gradient's row cursors
 }
 
 /**
@@ -21,8 +25,8 @@ export function patternWords(IN: i32, OUT: i32): i32 {
  * returns the number of kept weights.
  */
 export function buildPattern(IN: i32, OUT: i32, mask: usize, pattern: usize): i32 {
-  const rowStart = pattern, colStart = rowStart + (<usize>(OUT + 1) << 2);
-  const cols = colStart + (<usize>(IN + 1) << 2);
+  const rowStart = pattern, colStart = pattern + (<usize>colStartAt(OUT) << 2);
+  const cols = pattern + (<usize>colsAt(IN, OUT) << 2);
   let nnz = 0;
   memory.fill(colStart, 0, <usize>(IN + 1) << 2);
   for (let o = 0; o < OUT; o++) {
@@ -57,144 +61,182 @@ export function buildPattern(IN: i32, OUT: i32, mask: usize, pattern: usize): i3
   return nnz;
 }
 
-/**
- * 8 vectors (32 batch columns) of one output row: dst[v] = epilogue(sum over the list
- * of w(k) * src row k [v]) for v in [skip, 8), where k runs over the i32 list [p, end),
- * w(k) is at wBase + k * wStride and src row k at src + k * srcRow.
- */
+/** i32 word offsets of the parts of a pattern of nnz kept weights. */
 // @ts-ignore: decorator
-@inline function rowTile8(
-  p: usize, end: usize, wBase: usize, wStride: usize, src: usize, srcRow: usize,
-  dst: usize, bias: usize, flags: i32, skip: i32,
-): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+@inline function colStartAt(OUT: i32): i32 { return OUT + 1; }
+// @ts-ignore: decorator
+@inline function colsAt(IN: i32, OUT: i32): i32 { return OUT + 1 + IN + 1; }
+
+/**
+ * Five vectors (20 batch columns) of one row: dst[v] = epilogue(sum over e in [p, end)
+ * of value(e) * src row list[e] [v]) for v in [skip, 5), terms in list order;
+ * value(e) is at the list entry's address + delta. Five sums keep every value in a
+ * register (V8 spills with more); a call of its own keeps the loop's registers clean.
+ */
+function rowTile5(p: usize, end: usize, delta: usize, src: usize, row: usize, dst: usize, bias: usize, flags: i32, skip: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0), c4 = f32x4.splat(0);
   for (; p < end; p += 4) {
-    const k = <usize>load<i32>(p);
-    const w = v128.load32_splat(wBase + k * wStride);
-    const s = src + k * srcRow;
+    const w = v128.load32_splat(p + delta);
+    const s = src + <usize>load<i32>(p) * row;
     c0 = f32x4.add(c0, f32x4.mul(w, v128.load(s)));
     c1 = f32x4.add(c1, f32x4.mul(w, v128.load(s, 16)));
     c2 = f32x4.add(c2, f32x4.mul(w, v128.load(s, 32)));
     c3 = f32x4.add(c3, f32x4.mul(w, v128.load(s, 48)));
     c4 = f32x4.add(c4, f32x4.mul(w, v128.load(s, 64)));
-    c5 = f32x4.add(c5, f32x4.mul(w, v128.load(s, 80)));
-    c6 = f32x4.add(c6, f32x4.mul(w, v128.load(s, 96)));
-    c7 = f32x4.add(c7, f32x4.mul(w, v128.load(s, 112)));
   }
   if (skip < 1) v128.store(dst, epilogue(c0, dst, bias, flags));
   if (skip < 2) v128.store(dst + 16, epilogue(c1, dst + 16, bias, flags));
   if (skip < 3) v128.store(dst + 32, epilogue(c2, dst + 32, bias, flags));
   if (skip < 4) v128.store(dst + 48, epilogue(c3, dst + 48, bias, flags));
-  if (skip < 5) v128.store(dst + 64, epilogue(c4, dst + 64, bias, flags));
-  if (skip < 6) v128.store(dst + 80, epilogue(c5, dst + 80, bias, flags));
-  if (skip < 7) v128.store(dst + 96, epilogue(c6, dst + 96, bias, flags));
-  v128.store(dst + 112, epilogue(c7, dst + 112, bias, flags));
+  v128.store(dst + 64, epilogue(c4, dst + 64, bias, flags));
 }
 
-/** One vector (4 batch columns) of one output row, as rowTile8: for batches under 32. */
-function rowTile1(p: usize, end: usize, wBase: usize, wStride: usize, src: usize, srcRow: usize, dst: usize, bias: usize, flags: i32): void {
+/** One vector (4 batch columns) of one row, as rowTile5: for batches under 20. */
+function rowTile1(p: usize, end: usize, delta: usize, src: usize, row: usize, dst: usize, bias: usize, flags: i32): void {
   let c = f32x4.splat(0);
-  for (; p < end; p += 4) {
-    const k = <usize>load<i32>(p);
-    c = f32x4.add(c, f32x4.mul(v128.load32_splat(wBase + k * wStride), v128.load(src + k * srcRow)));
-  }
+  for (; p < end; p += 4) c = f32x4.add(c, f32x4.mul(v128.load32_splat(p + delta), v128.load(src + <usize>load<i32>(p) * row)));
   v128.store(dst, epilogue(c, dst, bias, flags));
 }
 
+/** Address of row r's first list entry. */
+// @ts-ignore: decorator
+@inline function listAt(list: usize, starts: usize, r: i32): usize {
+  return list + (<usize>load<i32>(starts + (<usize>r << 2)) << 2);
+}
+
 /**
- * For each of `n` output rows r: dst row r (ld floats) = epilogue(sum over the list
- * [start[r], start[r + 1]) of w(k) * src row k), in 32-column tiles; when ld is not a
- * multiple of 32 the last tile overlaps the previous one and stores only its new part.
+ * For each of `n` rows r: dst row r (ld floats) = epilogue(sum over e in [start[r],
+ * start[r + 1]) of values[e] * src row list[e]), terms in list order. The batch goes
+ * in 20-column slices, outermost, so that a slice of the src rows stays in cache
+ * while all rows use it; when ld is not a multiple of 20 the last slice overlaps the
+ * one before and stores only its new part.
  */
-function sparseRows(
-  n: i32, ld: i32, starts: usize, list: usize,
-  wBase: usize, wRowStride: usize, wStride: usize, src: usize,
-  dst: usize, bias: usize, flags: i32,
-): void {
+function sparseRows(n: i32, ld: i32, starts: usize, list: usize, values: usize, src: usize, dst: usize, bias: usize, flags: i32): void {
   const row = <usize>ld << 2;
   const nvec = ld >> 2;
-  for (let r = 0; r < n; r++) {
-    const p = list + (<usize>load<i32>(starts + (<usize>r << 2)) << 2);
-    const end = list + (<usize>load<i32>(starts + (<usize>(r + 1) << 2)) << 2);
-    const w = wBase + <usize>r * wRowStride;
-    const out = dst + <usize>r * row;
-    const b = bias ? bias + (<usize>r << 2) : 0;
-    if (nvec < 8) {
-      for (let v = 0; v < nvec; v++) rowTile1(p, end, w, wStride, src + (<usize>v << 4), row, out + (<usize>v << 4), b, flags);
-      continue;
+  const delta = values - list;
+  if (nvec < 5) {
+    for (let r = 0; r < n; r++) {
+      const out = dst + <usize>r * row, b = bias ? bias + (<usize>r << 2) : 0;
+      for (let u = 0; u < nvec; u++) rowTile1(listAt(list, starts, r), listAt(list, starts, r + 1), delta, src + (<usize>u << 4), row, out + (<usize>u << 4), b, flags);
     }
-    for (let v = 0; v < nvec; v += 8) {
-      const at = min(v, nvec - 8);
-      rowTile8(p, end, w, wStride, src + (<usize>at << 4), row, out + (<usize>at << 4), b, flags, v - at);
+    return;
+  }
+  for (let v = 0; v < nvec; v += 5) {
+    const at = min(v, nvec - 5);
+    const col = <usize>at << 4;
+    for (let r = 0; r < n; r++) {
+      rowTile5(listAt(list, starts, r), listAt(list, starts, r + 1), delta, src + col, row,
+        dst + <usize>r * row + col, bias ? bias + (<usize>r << 2) : 0, flags, v - at);
+    }
+  }
+}
+
+/** Gathers the kept weights of W (OUT, IN) into values by row and by column (pattern order). */
+function gatherValues(IN: i32, OUT: i32, pattern: usize, W: usize): void {
+  const nnz = load<i32>(pattern + (<usize>OUT << 2));
+  const colStart = pattern + (<usize>colStartAt(OUT) << 2);
+  const cols = pattern + (<usize>colsAt(IN, OUT) << 2);
+  const rows = cols + (<usize>nnz << 2);
+  const byRow = rows + (<usize>nnz << 2);
+  const byCol = byRow + (<usize>nnz << 2);
+  for (let o = 0; o < OUT; o++) {
+    const w = W + (<usize>(o * IN) << 2);
+    const end = load<i32>(pattern + (<usize>(o + 1) << 2));
+    for (let e = load<i32>(pattern + (<usize>o << 2)); e < end; e++) {
+      store<f32>(byRow + (<usize>e << 2), load<f32>(w + (<usize>load<i32>(cols + (<usize>e << 2)) << 2)));
+    }
+  }
+  for (let i = 0; i < IN; i++) {
+    const w = W + (<usize>i << 2);
+    const end = load<i32>(colStart + (<usize>(i + 1) << 2));
+    for (let e = load<i32>(colStart + (<usize>i << 2)); e < end; e++) {
+      store<f32>(byCol + (<usize>e << 2), load<f32>(w + (<usize>(load<i32>(rows + (<usize>e << 2)) * IN) << 2)));
     }
   }
 }
 
 /** y (OUT, ld) = [relu](W·x + b) over the pattern's weights: equal to denseForward's. */
 export function sparseForward(IN: i32, OUT: i32, ld: i32, pattern: usize, x: usize, W: usize, b: usize, y: usize, relu: bool): void {
-  const cols = pattern + (<usize>(OUT + 1 + IN + 1) << 2);
-  sparseRows(OUT, ld, pattern, cols, W, <usize>IN << 2, 4, x, y, b, relu ? GEMM_RELU : 0);
-}
-
-/** dx (IN, ld) (+)= Wᵀ·dy over the pattern's weights: equal to the dense kernels' dx. */
-export function sparseBackwardInput(IN: i32, OUT: i32, ld: i32, pattern: usize, W: usize, dy: usize, dx: usize, accumulate: bool): void {
-  const colStart = pattern + (<usize>(OUT + 1) << 2);
+  gatherValues(IN, OUT, pattern, W);
   const nnz = load<i32>(pattern + (<usize>OUT << 2));
-  const rows = colStart + (<usize>(IN + 1 + nnz) << 2);
-  sparseRows(IN, ld, colStart, rows, W, 4, <usize>IN << 2, dy, dx, 0, accumulate ? GEMM_ACC : 0);
+  const cols = pattern + (<usize>colsAt(IN, OUT) << 2);
+  sparseRows(OUT, ld, pattern, cols, cols + (<usize>(2 * nnz) << 2), x, y, b, relu ? GEMM_RELU : 0);
 }
 
 /**
- * dW (OUT, IN) = dy·xᵀ at the pattern's weights, 0 elsewhere: per row of dy, four kept
- * weights at a time, each a dot product over the batch with two accumulators.
+ * dx (IN, ld) (+)= Wᵀ·dy over the pattern's weights: equal to the dense kernels' dx.
+ * Uses the values gathered by the forward pass (W has not changed since).
  */
-export function sparseWeightGrad(IN: i32, OUT: i32, ld: i32, pattern: usize, x: usize, dy: usize, dW: usize): void {
+export function sparseBackwardInput(IN: i32, OUT: i32, ld: i32, pattern: usize, dy: usize, dx: usize, accumulate: bool): void {
+  const nnz = load<i32>(pattern + (<usize>OUT << 2));
+  const rows = pattern + (<usize>(colsAt(IN, OUT) + nnz) << 2);
+  sparseRows(IN, ld, pattern + (<usize>colStartAt(OUT) << 2), rows, rows + (<usize>(2 * nnz) << 2), dy, dx, 0, accumulate ? GEMM_ACC : 0);
+}
+
+/** Bytes of x rows the weight gradient keeps in L1 at a time. */
+const L1_BLOCK: i32 = 24 << 10;
+
+/**
+ * dW (OUT, IN) = dy·xᵀ at the pattern's weights, 0 elsewhere: each kept weight's dot
+ * product over the batch, six kept weights of a row at a time. The input rows go in blocks that fit L1, each row of dy then taking its kept
+ * weights inside the block (the pattern's rows are sorted by column).
+ * `cursor` is OUT i32 of scratch.
+ */
+export function sparseWeightGrad(IN: i32, OUT: i32, ld: i32, pattern: usize, x: usize, dy: usize, dW: usize, cursor: usize): void {
   memory.fill(dW, 0, <usize>(IN * OUT) << 2);
+  memory.copy(cursor, pattern, <usize>OUT << 2);
   const row = <usize>ld << 2;
-  const pairs = <usize>(ld >> 3) << 5; // bytes covered by whole pairs of vectors
-  const odd = (ld & 4) != 0;
-  const cols = pattern + (<usize>(OUT + 1 + IN + 1) << 2);
-  for (let o = 0; o < OUT; o++) {
-    const first = load<i32>(pattern + (<usize>o << 2)), last = load<i32>(pattern + (<usize>(o + 1) << 2));
-    const d = dy + <usize>o * row;
-    const out = dW + (<usize>(o * IN) << 2);
-    for (let e = first; e < last; e += 4) {
-      const n = min(4, last - e);
-      // column pointers, the missing ones clamped to the last kept weight
-      const i0 = load<i32>(cols + (<usize>e << 2));
-      const i1 = load<i32>(cols + (<usize>(e + min(1, n - 1)) << 2));
-      const i2 = load<i32>(cols + (<usize>(e + min(2, n - 1)) << 2));
-      const i3 = load<i32>(cols + (<usize>(e + min(3, n - 1)) << 2));
-      let p0 = x + <usize>i0 * row, p1 = x + <usize>i1 * row, p2 = x + <usize>i2 * row, p3 = x + <usize>i3 * row;
-      let s0 = f32x4.splat(0), t0 = f32x4.splat(0), s1 = f32x4.splat(0), t1 = f32x4.splat(0);
-      let s2 = f32x4.splat(0), t2 = f32x4.splat(0), s3 = f32x4.splat(0), t3 = f32x4.splat(0);
-      let pd = d;
-      const stop = d + pairs;
-      while (pd < stop) {
-        const a = v128.load(pd), b = v128.load(pd, 16);
-        s0 = f32x4.add(s0, f32x4.mul(a, v128.load(p0)));
-        t0 = f32x4.add(t0, f32x4.mul(b, v128.load(p0, 16)));
-        s1 = f32x4.add(s1, f32x4.mul(a, v128.load(p1)));
-        t1 = f32x4.add(t1, f32x4.mul(b, v128.load(p1, 16)));
-        s2 = f32x4.add(s2, f32x4.mul(a, v128.load(p2)));
-        t2 = f32x4.add(t2, f32x4.mul(b, v128.load(p2, 16)));
-        s3 = f32x4.add(s3, f32x4.mul(a, v128.load(p3)));
-        t3 = f32x4.add(t3, f32x4.mul(b, v128.load(p3, 16)));
-        pd += 32; p0 += 32; p1 += 32; p2 += 32; p3 += 32;
-      }
-      if (odd) {
-        const a = v128.load(pd);
-        s0 = f32x4.add(s0, f32x4.mul(a, v128.load(p0)));
-        s1 = f32x4.add(s1, f32x4.mul(a, v128.load(p1)));
-        s2 = f32x4.add(s2, f32x4.mul(a, v128.load(p2)));
-        s3 = f32x4.add(s3, f32x4.mul(a, v128.load(p3)));
-      }
-      const sums = hsum4(f32x4.add(s0, t0), f32x4.add(s1, t1), f32x4.add(s2, t2), f32x4.add(s3, t3));
-      store<f32>(out + (<usize>i0 << 2), f32x4.extract_lane(sums, 0));
-      if (n > 1) store<f32>(out + (<usize>i1 << 2), f32x4.extract_lane(sums, 1));
-      if (n > 2) store<f32>(out + (<usize>i2 << 2), f32x4.extract_lane(sums, 2));
-      if (n > 3) store<f32>(out + (<usize>i3 << 2), f32x4.extract_lane(sums, 3));
+  const cols = pattern + (<usize>colsAt(IN, OUT) << 2);
+  const block = max(4, L1_BLOCK / (ld << 2));
+  for (let i0 = 0; i0 < IN; i0 += block) {
+    const i1 = i0 + block;
+    for (let o = 0; o < OUT; o++) {
+      const first = load<i32>(cursor + (<usize>o << 2)), last = load<i32>(pattern + (<usize>(o + 1) << 2));
+      let end = first;
+      while (end < last && load<i32>(cols + (<usize>end << 2)) < i1) end++;
+      store<i32>(cursor + (<usize>o << 2), end);
+      dotRows(first, end, cols, dy + <usize>o * row, x, ld, dW + (<usize>(o * IN) << 2));
     }
+  }
+}
+
+/** Column of entry e + k of a group of n entries, the missing ones clamped to the last. */
+// @ts-ignore: decorator
+@inline function colOf(cols: usize, e: i32, k: i32, n: i32): usize {
+  return <usize>load<i32>(cols + (<usize>(e + min(k, n - 1)) << 2));
+}
+
+/**
+ * out[cols[e]] = dot(d, x row cols[e]) (ld floats) for e in [first, end), six at a
+ * time, one accumulator each (more values than that spill in V8).
+ */
+function dotRows(first: i32, end: i32, cols: usize, d: usize, x: usize, ld: i32, out: usize): void {
+  const row = <usize>ld << 2;
+  for (let e = first; e < end; e += 6) {
+    const n = min(6, end - e);
+    const i0 = colOf(cols, e, 0, n), i1 = colOf(cols, e, 1, n), i2 = colOf(cols, e, 2, n);
+    const i3 = colOf(cols, e, 3, n), i4 = colOf(cols, e, 4, n), i5 = colOf(cols, e, 5, n);
+    let p0 = x + i0 * row, p1 = x + i1 * row, p2 = x + i2 * row, p3 = x + i3 * row, p4 = x + i4 * row, p5 = x + i5 * row;
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0), s4 = f32x4.splat(0), s5 = f32x4.splat(0);
+    let pd = d;
+    const stop = d + row;
+    while (pd < stop) {
+      const a = v128.load(pd);
+      s0 = f32x4.add(s0, f32x4.mul(a, v128.load(p0)));
+      s1 = f32x4.add(s1, f32x4.mul(a, v128.load(p1)));
+      s2 = f32x4.add(s2, f32x4.mul(a, v128.load(p2)));
+      s3 = f32x4.add(s3, f32x4.mul(a, v128.load(p3)));
+      s4 = f32x4.add(s4, f32x4.mul(a, v128.load(p4)));
+      s5 = f32x4.add(s5, f32x4.mul(a, v128.load(p5)));
+      pd += 16; p0 += 16; p1 += 16; p2 += 16; p3 += 16; p4 += 16; p5 += 16;
+    }
+    const first4 = hsum4(s0, s1, s2, s3), last2 = hsum4(s4, s5, s5, s5);
+    store<f32>(out + (i0 << 2), f32x4.extract_lane(first4, 0));
+    if (n > 1) store<f32>(out + (i1 << 2), f32x4.extract_lane(first4, 1));
+    if (n > 2) store<f32>(out + (i2 << 2), f32x4.extract_lane(first4, 2));
+    if (n > 3) store<f32>(out + (i3 << 2), f32x4.extract_lane(first4, 3));
+    if (n > 4) store<f32>(out + (i4 << 2), f32x4.extract_lane(last2, 0));
+    if (n > 5) store<f32>(out + (i5 << 2), f32x4.extract_lane(last2, 1));
   }
 }

@@ -109,15 +109,16 @@ export function lotteryChainKind(engine: Engine, data: TrainingData[], input: un
   let trainMs = 0;
   const progress = () => onProgress({ step: stepsDone, totalSteps });
 
-  // Trains `trainer` for `steps`, evaluating the test split at 0, every evalEvery and at the end.
-  const retrain = (trainer: Trainer, steps: number) => {
+  // Trains `trainer` for `steps`, evaluating the test split at the end and, when its
+  // curve is kept, at 0 and every evalEvery (evaluation never changes the training).
+  const retrain = (trainer: Trainer, steps: number, keepCurve: boolean) => {
     const curve: Curve['points'] = [];
     const evalTest = (step: number) => {
       const t = trainer.evaluate('test');
       curve.push([step, finiteOrNull(t.loss), finiteOrNull(t.acc)]);
     };
     const every = config.evalEvery;
-    if (every > 0) evalTest(0);
+    if (every > 0 && keepCurve) evalTest(0);
     let step = 0;
     let diverged = false;
     while (step < steps && !diverged) {
@@ -128,7 +129,7 @@ export function lotteryChainKind(engine: Engine, data: TrainingData[], input: un
       step += result.steps;
       stepsDone += result.steps;
       diverged = result.diverged;
-      if (every > 0 && step % every === 0 && step < steps) evalTest(step);
+      if (keepCurve && every > 0 && step % every === 0 && step < steps) evalTest(step);
       progress();
     }
     stepsDone += steps - step; // a diverged run's remaining steps count as done
@@ -157,7 +158,7 @@ export function lotteryChainKind(engine: Engine, data: TrainingData[], input: un
     trainer.setParams(init);
     trainer.resetOptimizer();
     trainer.resetBatches();
-    const { curve, diverged } = retrain(trainer, config.steps);
+    const { curve, diverged } = retrain(trainer, config.steps, curveLevels.has(level));
     const trainEval = trainer.evaluate('train');
     const last = curve[curve.length - 1];
     levels.push({
@@ -189,7 +190,7 @@ export function lotteryChainKind(engine: Engine, data: TrainingData[], input: un
       retrainer.setParams(init);
       retrainer.resetOptimizer();
       retrainer.resetBatches();
-      const { curve } = retrain(retrainer, t.steps);
+      const { curve } = retrain(retrainer, t.steps, true);
       const last = curve[curve.length - 1];
       transfer.push({ data: which, sparsity: schedule[transferLevel], train_acc: finiteOrNull(retrainer.evaluate('train').acc), test_loss: last[1], test_acc: last[2], curve });
     }

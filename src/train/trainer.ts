@@ -50,7 +50,7 @@ const padded = (n: number) => Math.ceil(n / 4) * 4;
  * sparse kernels (assembly/nn/sparse.ts), which skip the pruned weights; above it the
  * dense GEMMs are faster (the crossover measured by `npm run bench`, engine section).
  */
-export const SPARSE_MAX_DENSITY = 0.7;
+export const SPARSE_MAX_DENSITY = 0.55;
 
 interface DataRegion {
   bytes: number;
