@@ -31,3 +31,12 @@ export { train, trainOnData } from './train/run.js';
 export { linearModel, mlpModel, mlp3Model, cnnModel, gruModel, convPoolModel } from './models/presets.js';
 export { validateModel, type ModelSpec, type LayerSpec } from './models/spec.js';
 export { compileModel, type ParamInfo } from './models/compile.js';
+export { studies, getStudy, resolveSettings, type AnyStudy, type Study, type StudySummary, type Effects } from './experiments/index.js';
+export type { StudyRunOptions, StudyRunResult } from './experiments/run-study.js';
+
+/** Node only: runs one of the paper's studies end to end (sweep, summary, figures); see experiments/run-study.ts. */
+export async function runStudy(...args: Parameters<typeof import('./experiments/run-study.js').runStudy>): Promise<import('./experiments/run-study.js').StudyRunResult> {
+  const specifier = './experiments/run-study.js'; // non-literal: bundlers leave the Node module out
+  const { runStudy: run } = (await import(/* @vite-ignore */ specifier)) as typeof import('./experiments/run-study.js');
+  return run(...args);
+}

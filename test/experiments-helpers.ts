@@ -1,11 +1,11 @@
-// Shared by the experiments-*.test.ts files: runs a study preset (on two workers,
-// the CI machine's cores) into a temporary folder, and checks a written figure.
+// Shared by the experiments-*.test.ts files: runs a study preset through the package
+// root's API (on two workers, the CI machine's cores) into a temporary folder, and
+// checks a written figure.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { getStudy, resolveSettings } from '../src/experiments/index.js';
-import { runStudy, type StudyRunResult } from '../src/experiments/run-study.js';
+import { getStudy, resolveSettings, runStudy, type StudyRunResult } from '../src/index.js';
 
 const dirs: string[] = [];
 

@@ -56,7 +56,8 @@ describe.each(CASES)('%s follows the PyTorch update formulas', (_name, opts) => 
     const x = Float32Array.from({ length: 16 * 40 }, () => ((s = (s * 69069 + 1) >>> 0) / 2 ** 32) * 2 - 1);
     const y = Int32Array.from({ length: 16 }, (_, i) => i % 10);
     t.setData({ features: 40, x, y, xTest: x, yTest: y });
-    const mask = masked ? Float32Array.from({ length: t.paramCount }, (_, i) => (i % 5 === 2 ? 0 : 1)) : null;
+    // scattered pruned entries and whole pruned blocks
+    const mask = masked ? Float32Array.from({ length: t.paramCount }, (_, i) => (i % 5 === 2 || i % 64 < 8 ? 0 : 1)) : null;
     t.setMask(mask);
     const update = reference(opts);
     for (let step = 1; step <= 3; step++) {

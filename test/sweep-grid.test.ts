@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDatasetArgs } from '../src/data/args.js';
 import { canonicalJson, fnv1a64 } from '../src/sweep/canonical.js';
 import { expandGrid } from '../src/sweep/grid.js';
-import { normalizeTasks, runKey } from '../src/sweep/normalize.js';
+import { describeTask, normalizeTasks, runKey } from '../src/sweep/normalize.js';
 import { configError } from './config-error.js';
 
 const base = { model: 'mlp', steps: 300, dataset: { numSamples: 1000 } };
@@ -87,5 +87,11 @@ describe('run keys', () => {
     expect(configError(() => normalizeTasks([{ kind: 'train', config: { model: 'nope' } }])).message).toMatch(/^tasks\[0\]\.config\.model must be one of/);
     expect(configError(() => normalizeTasks([{ kind: 'x', config: {}, datasets: [{ numSamples: 5 }] }])).message).toMatch(/^tasks\[0\]\.datasets\[0\]\.numSamples must be/);
     expect(configError(() => normalizeTasks([])).message).toMatch(/non-empty array/);
+  });
+
+  it('describe tasks for progress lines: a run by its settings, another kind by its words and seed', () => {
+    const [run] = normalizeTasks([{ model: 'cnn', channels: 30, seed: 2, dataset: { labelNoise: 0.15 } }]);
+    expect(describeTask(run)).toBe('cnn c=30 adam lr=0.01 seed=2 labelNoise=0.15');
+    expect(describeTask({ kind: 'lottery-chain', config: { hidden: 500, criterion: 'magnitude', seed: 43, levels: 100 } })).toBe('lottery-chain magnitude seed=43');
   });
 });

@@ -76,7 +76,12 @@ function keyedTask(item: Record<string, unknown>, where: string): KeyedTask {
 
 /** A short label for progress displays, e.g. "mlp h=100 adam lr=0.01 seed=1 labelNoise=0.15". */
 export function describeTask(task: { kind: string; config: unknown }): string {
-  if (task.kind !== 'train') return task.kind;
+  if (task.kind !== 'train') {
+    // other kinds: the kind, then the config's word-valued fields and its seed
+    const config = (task.config ?? {}) as Record<string, unknown>;
+    const words = Object.values(config).filter((v): v is string => typeof v === 'string');
+    return [task.kind, ...words, ...(typeof config.seed === 'number' ? [`seed=${config.seed}`] : [])].join(' ');
+  }
   const c = task.config as RunConfig;
   const parts: string[] = [c.model];
   if (c.hidden !== undefined) parts.push(`h=${c.hidden}`);
