@@ -23,6 +23,8 @@ describe('double-descent --quick', () => {
     expect((e['mlp-noisy.peakTestErr'] as number) - (e['mlp-noisy.lastTestErr'] as number)).toBeGreaterThan(3);
     // Without noise: no comparable peak.
     expect(e['mlp-clean.prominence']).toBeLessThan((e['mlp-noisy.prominence'] as number) / 2);
+    // The summary splits the training time by panel (the issue asks for per-sweep times).
+    expect(summary.markdown).toMatch(/sum over workers\): .+ \(mlp-clean .+, mlp-noisy .+\)\./);
     expectFigure(dir, 'double-descent', ['error (%)', 'hidden units per layer', 'no label noise', '30 % label noise', 'train', 'test']);
   });
 });

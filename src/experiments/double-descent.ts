@@ -239,7 +239,11 @@ export const doubleDescent: Study<DoubleDescentSettings> = {
     if (typeof noisy === 'number' && typeof clean === 'number') {
       sections.push(`MLP peak prominence near the interpolation threshold: ${noisy.toFixed(1)} points with label noise, ${clean.toFixed(1)} without.`, '');
     }
-    sections.push(`Total training time of the finished runs (sum over workers): ${duration(wall)}.`);
+    const perPanel = panels
+      .map((panel) => ({ panel, s: finished(records).filter((r) => panelOf(r.config) === panel).reduce((sum, r) => sum + r.wall_s, 0) }))
+      .filter((p) => p.s > 0)
+      .map((p) => `${p.panel} ${duration(p.s)}`);
+    sections.push(`Total training time of the finished runs (sum over workers): ${duration(wall)} (${perPanel.join(', ')}).`);
     sections.push(failuresNote(records.filter((r) => r.status === 'failed'), (c: RunRecord['config']) => `${c.model} width ${c.hidden ?? c.channels}`));
     return { markdown: sections.join('\n'), effects };
   },
