@@ -165,7 +165,7 @@ describe('runSweep', () => {
       signal: controller.signal,
       onEvent: (e) => {
         // Both workers hang (inside a synchronous loop) shortly after the second hang starts.
-        if (e.type === 'run-start' && e.label === 'crash-test' && ++hanging === 2) {
+        if (e.type === 'run-start' && e.label === 'crash-test hang' && ++hanging === 2) {
           setTimeout(() => {
             abortedAt = performance.now();
             controller.abort();
