@@ -4,6 +4,7 @@ export { gruForward, gruBackward, gruWorkspaceFloats } from "./nn/gru";
 export { evaluate, forwardInput, gradientsInput, resetBatches, resetOptimizer, trainSteps } from "./train";
 export { initUniform } from "./nn/init";
 export { buildPattern, patternWords } from "./nn/sparse";
+export { winogradScratchFloats } from "./nn/conv-winograd";
 import { gemmNN } from "./nn/gemm";
 import { MT19937 } from "./rng";
 

@@ -13,7 +13,7 @@
 // flags: 1 accumulate into dIn, 2 relu fused into the output, 4 accumulate into dIn2 (add).
 //   DENSE  [8] IN [9] OUT [10] scratch for xᵀ (IN * ld floats) [11] sparsity pattern of W (0: dense, nn/sparse.ts)
 //          (bias follows W, its gradient follows dW)
-//   CONV   [8] Cin [9] Lin [10] Cout [11] Lout [12] K [13] stride [14] padding
+//   CONV   [8] Cin [9] Lin [10] Cout [11] Lout [12] K [13] stride [14] padding [15] Winograd scratch (0: direct)
 //   ACT    [8] features [9] kind (nn/activation.ts)
 //   POOL   [8] channels [9] Lin [10] kind (nn/pool.ts)
 //   ADD    [8] in2 [9] dIn2 [10] features      out = in + in2
@@ -121,7 +121,7 @@ function forwardOp(op: usize, ld: i32): void {
   } else if (kind == OP_CONV) {
     const Cin = field(op, 8), Cout = field(op, 10), K = field(op, 12);
     conv1dForward(Cin, field(op, 9), Cout, field(op, 11), K, field(op, 13), field(op, 14), ld,
-      ptr(op, 1), ptr(op, 6), ptr(op, 6) + (<usize>(Cout * Cin * K) << 2), ptr(op, 2), relu);
+      ptr(op, 1), ptr(op, 6), ptr(op, 6) + (<usize>(Cout * Cin * K) << 2), ptr(op, 2), relu, ptr(op, 15));
   } else if (kind == OP_ACT) {
     activationForward(field(op, 9), field(op, 8) * ld, ptr(op, 1), ptr(op, 2));
   } else if (kind == OP_POOL) {
@@ -161,7 +161,7 @@ function backwardOp(op: usize, ld: i32): void {
     const Cin = field(op, 8), Cout = field(op, 10), K = field(op, 12);
     const wn = <usize>(Cout * Cin * K) << 2;
     conv1dBackward(Cin, field(op, 9), Cout, field(op, 11), K, field(op, 13), field(op, 14), ld,
-      ptr(op, 1), ptr(op, 6), ptr(op, 2), ptr(op, 4), ptr(op, 7), ptr(op, 7) + wn, ptr(op, 3), relu, acc);
+      ptr(op, 1), ptr(op, 6), ptr(op, 2), ptr(op, 4), ptr(op, 7), ptr(op, 7) + wn, ptr(op, 3), relu, acc, ptr(op, 15));
   } else if (kind == OP_ACT) {
     if (ptr(op, 3)) activationBackward(field(op, 9), field(op, 8) * ld, ptr(op, 1), ptr(op, 2), ptr(op, 4), ptr(op, 3), acc);
   } else if (kind == OP_POOL) {

@@ -10,6 +10,7 @@
 // conv 126 vs 140; conv1 (one input channel) 27 vs 27.
 import { GEMM_ACC, GEMM_RELU, gemmNN, gemmNT } from "./gemm";
 import { maskAndSumRows } from "./dense";
+import { winogradBackwardInput, winogradForward, winogradWeightGrad } from "./conv-winograd";
 
 /**
  * gemmNN with a two-level reduction (K1 outer, K2 inner), putting the longer level
@@ -25,11 +26,18 @@ function convGemm(
   else gemmNN(M, ld, max(n1, 0), n2, a, ai, a1, a2, b, b1, b2, c, ldc, bias, flags);
 }
 
-/** y = [relu](conv(x) + b), shapes in the header. */
+/**
+ * y = [relu](conv(x) + b), shapes in the header. With a scratch (winogradScratchFloats:
+ * kernel 3, stride 2, padding 1 only) the Winograd kernels of conv-winograd.ts run.
+ */
 export function conv1dForward(
   Cin: i32, Lin: i32, Cout: i32, Lout: i32, K: i32, S: i32, P: i32, ld: i32,
-  x: usize, W: usize, b: usize, y: usize, relu: bool,
+  x: usize, W: usize, b: usize, y: usize, relu: bool, scratch: usize,
 ): void {
+  if (scratch) {
+    winogradForward(Cin, Lin, Cout, Lout, ld, x, W, b, y, relu, scratch);
+    return;
+  }
   const row = <usize>ld << 2;
   for (let t = 0; t < Lout; t++) {
     const u0 = t * S - P; // input position of tap 0
@@ -46,14 +54,20 @@ export function conv1dForward(
 /**
  * Backward of conv1dForward. dy (Cout, Lout, ld), masked in place by (y > 0) with
  * `relu`. Writes dW and db; when dx != 0 writes (or with `accumulate` adds) dx.
+ * With a scratch, the Winograd kernels (after the forward pass that filled it).
  */
 export function conv1dBackward(
   Cin: i32, Lin: i32, Cout: i32, Lout: i32, K: i32, S: i32, P: i32, ld: i32,
   x: usize, W: usize, y: usize, dy: usize, dW: usize, db: usize, dx: usize,
-  relu: bool, accumulate: bool,
+  relu: bool, accumulate: bool, scratch: usize,
 ): void {
   const row = <usize>ld << 2;
   maskAndSumRows(Cout, Lout * ld, y, dy, db, relu);
+  if (scratch) {
+    winogradWeightGrad(Cin, Lin, Cout, Lout, ld, x, dy, dW, scratch);
+    if (dx) winogradBackwardInput(Cin, Lin, Cout, Lout, ld, W, dy, dx, accumulate, scratch);
+    return;
+  }
   if (Cin < 4) weightGradByChannel(Cin, Lin, Cout, Lout, K, S, P, ld, x, dy, dW);
   else weightGradByTap(Cin, Lin, Cout, Lout, K, S, P, ld, x, dy, dW, 0, Lout, 0, K, 0);
   if (!dx) return;

@@ -12,6 +12,8 @@ export const OP_GRU = 6;
 
 /** Plan word of a dense op holding its sparsity pattern's address (0: dense kernels). */
 export const DENSE_PATTERN_WORD = 11;
+/** Plan word of a conv op holding its Winograd scratch's address (0: direct kernels). */
+export const CONV_SCRATCH_WORD = 15;
 
 export const FLAG_ACC = 1;
 export const FLAG_RELU = 2;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { TrainingData } from '../data/types.js';
 import { compileModel, encodePlan, type CompiledModel, type ParamInfo } from '../models/compile.js';
-import { DENSE_PATTERN_WORD, F, OP_DENSE, OP_GRU, OP_WORDS, OPTIMIZER_CODES, ORDER_CODES, S, STATE_BYTES, STATE_F64_BYTE } from '../models/plan.js';
+import { CONV_SCRATCH_WORD, DENSE_PATTERN_WORD, F, OP_CONV, OP_DENSE, OP_GRU, OP_WORDS, OPTIMIZER_CODES, ORDER_CODES, S, STATE_BYTES, STATE_F64_BYTE } from '../models/plan.js';
 import type { ModelSpec } from '../models/spec.js';
 import { ConfigError, finite, integer, oneOf, parseConfig } from '../schema.js';
 import type { Engine } from './engine.js';
@@ -21,6 +21,8 @@ export interface TrainerOptions {
   batchOrder?: BatchOrder; // default 'sequential'
   rmsprop?: { alpha: number; eps: number; initialSquareAvg: number };
   adam?: { beta1: number; beta2: number; eps: number };
+  /** Kernel-3, stride-2, padding-1 convolutions by Winograd's F(2,2) (5/6 of the multiply-adds); default true. */
+  winograd?: boolean;
 }
 
 const optionsSchema = z.strictObject({
@@ -33,6 +35,7 @@ const optionsSchema = z.strictObject({
   batchOrder: oneOf(['sequential', 'shuffle']).optional(),
   rmsprop: z.strictObject({ alpha: finite({ min: 0, max: 1 }), eps: finite({ min: 0 }), initialSquareAvg: finite({ min: 0 }) }).optional(),
   adam: z.strictObject({ beta1: finite({ min: 0, max: 1 }), beta2: finite({ min: 0, max: 1 }), eps: finite({ min: 0 }) }).optional(),
+  winograd: z.boolean().optional(),
 });
 
 /** PyTorch's defaults. */
@@ -112,6 +115,11 @@ export class Trainer {
     const act = buffers.map((features) => take(features * this.ldMax));
     const grad = buffers.map((features, id) => (id === 0 ? -1 : take(features * this.ldMax)));
     const gru = gruWorkspace.map((g) => ({ workspace: take(g.workspace), x: take(g.x), out: take(g.out) }));
+    // per conv op: the Winograd kernels' scratch, or -1 (direct kernels)
+    const convScratch = ops.map((op) => {
+      const floats = op.code === OP_CONV && opts.winograd !== false ? engine.wasm.winogradScratchFloats(...(op.fields as [number, number, number, number, number, number, number]), this.ldMax) : 0;
+      return floats > 0 ? take(floats) : -1;
+    });
     const initSpecs = take(this.model.params.length * 4);
     const scratch = take(this.model.scratchPerColumn * this.ldMax);
     const base = engine.alloc(offset);
@@ -141,6 +149,7 @@ export class Trainer {
       gru: gru.map((g) => ({ workspace: abs(g.workspace), x: abs(g.x), out: abs(g.out) })),
       scratch: base + scratch,
     });
+    convScratch.forEach((at, i) => (planWords[i * OP_WORDS + CONV_SCRATCH_WORD] = abs(at)));
     engine.i32(base + plan, planWords.length).set(planWords);
 
     const adam = { ...ADAM_DEFAULTS, ...opts.adam };
