@@ -179,8 +179,9 @@ const L1_BLOCK: i32 = 24 << 10;
 
 /**
  * dW (OUT, IN) = dy·xᵀ at the pattern's weights, 0 elsewhere: each kept weight's dot
- * product over the batch, six kept weights of a row at a time. The input rows go in blocks that fit L1, each row of dy then taking its kept
- * weights inside the block (the pattern's rows are sorted by column).
+ * product over the batch, six kept weights of a row at a time. The input rows go in
+ * blocks that fit L1, each row of dy then taking its kept weights inside the block
+ * (the pattern's rows are sorted by column).
  * `cursor` is OUT i32 of scratch.
  */
 export function sparseWeightGrad(IN: i32, OUT: i32, ld: i32, pattern: usize, x: usize, dy: usize, dW: usize, cursor: usize): void {
