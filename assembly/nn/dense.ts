@@ -3,7 +3,7 @@
 // W (OUT, IN) row-major and b (OUT) as PyTorch's Linear; y = W·x + b, optionally relu.
 // With a sparsity pattern (pattern != 0, see sparse.ts) only the kept weights are used.
 import { GEMM_ACC, GEMM_RELU, gemmNN, gemmNT } from "./gemm";
-import { patternWords, sparseBackwardInput, sparseForward, sparseWeightGrad } from "./sparse";
+import { sparseBackwardInput, sparseForward, sparseWeightGrad } from "./sparse";
 import { transpose } from "./transpose";
 
 /** y (OUT, ld) = [relu](W·x + b). */
@@ -31,8 +31,8 @@ export function denseBackward(
   const row = <usize>ld << 2;
   maskAndSumRows(OUT, ld, y, dy, db, relu);
   if (pattern) {
-    sparseWeightGrad(IN, OUT, ld, pattern, x, dy, dW, pattern + (<usize>(patternWords(IN, OUT) - OUT) << 2));
-    if (dx) sparseBackwardInput(IN, OUT, ld, pattern, dy, dx, accumulate);
+    sparseWeightGrad(IN, OUT, ld, pattern, x, dy, dW);
+    if (dx) sparseBackwardInput(IN, OUT, ld, pattern, W, dy, dx, accumulate);
     return;
   }
   if (xT && (IN & 3) == 0) {

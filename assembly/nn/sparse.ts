@@ -5,7 +5,8 @@
 //   rowStart (OUT + 1), colStart (IN + 1), cols (nnz: column of each entry, by row),
 //   rows (nnz: row of each entry, by column); indices ascending within a row / column;
 // then room for the kept weights' values by row and by column (f32, nnz each),
-// gathered from W by every forward pass; then OUT i32 of scratch (row cursors).
+// gathered from W by the forward pass and by the input gradient; then OUT i32 of
+// scratch (the weight gradient's row cursors).
 // Because each output still sums its terms in the dense GEMM's order and a skipped
 // term is an exact zero (w = ±0), the forward pass and the input gradient are bit
 // for bit those of the dense kernels. The weight gradient is a dot product per kept
@@ -132,46 +133,45 @@ function sparseRows(n: i32, ld: i32, starts: usize, list: usize, values: usize, 
   }
 }
 
-/** Gathers the kept weights of W (OUT, IN) into values by row and by column (pattern order). */
-function gatherValues(IN: i32, OUT: i32, pattern: usize, W: usize): void {
-  const nnz = load<i32>(pattern + (<usize>OUT << 2));
-  const colStart = pattern + (<usize>colStartAt(OUT) << 2);
-  const cols = pattern + (<usize>colsAt(IN, OUT) << 2);
-  const rows = cols + (<usize>nnz << 2);
-  const byRow = rows + (<usize>nnz << 2);
-  const byCol = byRow + (<usize>nnz << 2);
+/** Copies the kept weights of W (OUT, IN), row by row in pattern order, to `values`. */
+function gatherByRow(IN: i32, OUT: i32, pattern: usize, cols: usize, W: usize, values: usize): void {
   for (let o = 0; o < OUT; o++) {
     const w = W + (<usize>(o * IN) << 2);
     const end = load<i32>(pattern + (<usize>(o + 1) << 2));
     for (let e = load<i32>(pattern + (<usize>o << 2)); e < end; e++) {
-      store<f32>(byRow + (<usize>e << 2), load<f32>(w + (<usize>load<i32>(cols + (<usize>e << 2)) << 2)));
+      store<f32>(values + (<usize>e << 2), load<f32>(w + (<usize>load<i32>(cols + (<usize>e << 2)) << 2)));
     }
   }
+}
+
+/** Copies the kept weights of W (OUT, IN), column by column in pattern order, to `values`. */
+function gatherByColumn(IN: i32, OUT: i32, colStart: usize, rows: usize, W: usize, values: usize): void {
   for (let i = 0; i < IN; i++) {
     const w = W + (<usize>i << 2);
     const end = load<i32>(colStart + (<usize>(i + 1) << 2));
     for (let e = load<i32>(colStart + (<usize>i << 2)); e < end; e++) {
-      store<f32>(byCol + (<usize>e << 2), load<f32>(w + (<usize>(load<i32>(rows + (<usize>e << 2)) * IN) << 2)));
+      store<f32>(values + (<usize>e << 2), load<f32>(w + (<usize>(load<i32>(rows + (<usize>e << 2)) * IN) << 2)));
     }
   }
 }
 
 /** y (OUT, ld) = [relu](W·x + b) over the pattern's weights: equal to denseForward's. */
 export function sparseForward(IN: i32, OUT: i32, ld: i32, pattern: usize, x: usize, W: usize, b: usize, y: usize, relu: bool): void {
-  gatherValues(IN, OUT, pattern, W);
   const nnz = load<i32>(pattern + (<usize>OUT << 2));
   const cols = pattern + (<usize>colsAt(IN, OUT) << 2);
-  sparseRows(OUT, ld, pattern, cols, cols + (<usize>(2 * nnz) << 2), x, y, b, relu ? GEMM_RELU : 0);
+  const byRow = cols + (<usize>(2 * nnz) << 2);
+  gatherByRow(IN, OUT, pattern, cols, W, byRow);
+  sparseRows(OUT, ld, pattern, cols, byRow, x, y, b, relu ? GEMM_RELU : 0);
 }
 
-/**
- * dx (IN, ld) (+)= Wᵀ·dy over the pattern's weights: equal to the dense kernels' dx.
- * Uses the values gathered by the forward pass (W has not changed since).
- */
-export function sparseBackwardInput(IN: i32, OUT: i32, ld: i32, pattern: usize, dy: usize, dx: usize, accumulate: bool): void {
+/** dx (IN, ld) (+)= Wᵀ·dy over the pattern's weights: equal to the dense kernels' dx. */
+export function sparseBackwardInput(IN: i32, OUT: i32, ld: i32, pattern: usize, W: usize, dy: usize, dx: usize, accumulate: bool): void {
   const nnz = load<i32>(pattern + (<usize>OUT << 2));
+  const colStart = pattern + (<usize>colStartAt(OUT) << 2);
   const rows = pattern + (<usize>(colsAt(IN, OUT) + nnz) << 2);
-  sparseRows(IN, ld, pattern + (<usize>colStartAt(OUT) << 2), rows, rows + (<usize>(2 * nnz) << 2), dy, dx, 0, accumulate ? GEMM_ACC : 0);
+  const byCol = rows + (<usize>(2 * nnz) << 2);
+  gatherByColumn(IN, OUT, colStart, rows, W, byCol);
+  sparseRows(IN, ld, colStart, rows, byCol, dy, dx, 0, accumulate ? GEMM_ACC : 0);
 }
 
 /** Bytes of x rows the weight gradient keeps in L1 at a time. */
@@ -181,10 +181,10 @@ const L1_BLOCK: i32 = 24 << 10;
  * dW (OUT, IN) = dy·xᵀ at the pattern's weights, 0 elsewhere: each kept weight's dot
  * product over the batch, six kept weights of a row at a time. The input rows go in
  * blocks that fit L1, each row of dy then taking its kept weights inside the block
- * (the pattern's rows are sorted by column).
- * `cursor` is OUT i32 of scratch.
+ * (the pattern's rows are sorted by column; a cursor per row remembers where it is).
  */
-export function sparseWeightGrad(IN: i32, OUT: i32, ld: i32, pattern: usize, x: usize, dy: usize, dW: usize, cursor: usize): void {
+export function sparseWeightGrad(IN: i32, OUT: i32, ld: i32, pattern: usize, x: usize, dy: usize, dW: usize): void {
+  const cursor = pattern + (<usize>(patternWords(IN, OUT) - OUT) << 2);
   memory.fill(dW, 0, <usize>(IN * OUT) << 2);
   memory.copy(cursor, pattern, <usize>OUT << 2);
   const row = <usize>ld << 2;

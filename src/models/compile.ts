@@ -3,7 +3,7 @@
 // fused into a preceding dense/conv), activation buffers and their gradients, and
 // whether each backward op writes or adds into its input's gradient.
 import {
-  FLAG_ACC, FLAG_ACC2, FLAG_RELU, OP_ACT, OP_ADD, OP_CONV, OP_DENSE, OP_GRU, OP_POOL, OP_WORDS,
+  CONV_SCRATCH_WORD, FLAG_ACC, FLAG_ACC2, FLAG_RELU, OP_ACT, OP_ADD, OP_CONV, OP_DENSE, OP_GRU, OP_POOL, OP_WORDS,
   activationCode, poolCode,
 } from './plan.js';
 import { validateModel, walkShapes, type LayerSpec, type ModelSpec, type Shape } from './spec.js';
@@ -163,6 +163,8 @@ export interface PlanAddresses {
   gru: { workspace: number; x: number; out: number }[];
   /** scratchPerColumn * ld floats. */
   scratch: number;
+  /** Per op (by index): a conv op's Winograd scratch, 0 for the direct kernels (and for other ops). */
+  convScratch: number[];
 }
 
 /** The plan records (OP_WORDS i32 each), see assembly/train.ts. */
@@ -182,6 +184,8 @@ export function encodePlan(model: CompiledModel, at: PlanAddresses): Int32Array 
     w.set(op.fields, 8);
     if (op.code === OP_DENSE) {
       w[10] = at.scratch;
+    } else if (op.code === OP_CONV) {
+      w[CONV_SCRATCH_WORD] = at.convScratch[i];
     } else if (op.code === OP_ADD) {
       w[8] = at.act[op.input2];
       w[9] = at.grad[op.input2];

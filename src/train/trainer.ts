@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { TrainingData } from '../data/types.js';
 import { compileModel, encodePlan, type CompiledModel, type ParamInfo } from '../models/compile.js';
-import { CONV_SCRATCH_WORD, DENSE_PATTERN_WORD, F, OP_CONV, OP_DENSE, OP_GRU, OP_WORDS, OPTIMIZER_CODES, ORDER_CODES, S, STATE_BYTES, STATE_F64_BYTE } from '../models/plan.js';
+import { DENSE_PATTERN_WORD, F, OP_CONV, OP_DENSE, OP_GRU, OP_WORDS, OPTIMIZER_CODES, ORDER_CODES, S, STATE_BYTES, STATE_F64_BYTE } from '../models/plan.js';
 import type { ModelSpec } from '../models/spec.js';
 import { ConfigError, finite, integer, oneOf, parseConfig } from '../schema.js';
 import type { Engine } from './engine.js';
@@ -51,7 +51,7 @@ const padded = (n: number) => Math.ceil(n / 4) * 4;
 /**
  * Under a mask, a dense layer keeping at most this fraction of its weights runs the
  * sparse kernels (assembly/nn/sparse.ts), which skip the pruned weights; above it the
- * dense GEMMs are faster (the crossover measured by `npm run bench`, engine section).
+ * dense GEMMs are faster (the crossover measured by `npm run bench`, sparse section).
  */
 export const SPARSE_MAX_DENSITY = 0.55;
 
@@ -117,7 +117,9 @@ export class Trainer {
     const gru = gruWorkspace.map((g) => ({ workspace: take(g.workspace), x: take(g.x), out: take(g.out) }));
     // per conv op: the Winograd kernels' scratch, or -1 (direct kernels)
     const convScratch = ops.map((op) => {
-      const floats = op.code === OP_CONV && opts.winograd !== false ? engine.wasm.winogradScratchFloats(...(op.fields as [number, number, number, number, number, number, number]), this.ldMax) : 0;
+      if (op.code !== OP_CONV || opts.winograd === false) return -1;
+      const [cin, lin, cout, lout, k, stride, padding] = op.fields;
+      const floats = engine.wasm.winogradScratchFloats(cin, lin, cout, lout, k, stride, padding, this.ldMax);
       return floats > 0 ? take(floats) : -1;
     });
     const initSpecs = take(this.model.params.length * 4);
@@ -148,8 +150,8 @@ export class Trainer {
       grad: grad.map(abs),
       gru: gru.map((g) => ({ workspace: abs(g.workspace), x: abs(g.x), out: abs(g.out) })),
       scratch: base + scratch,
+      convScratch: convScratch.map(abs),
     });
-    convScratch.forEach((at, i) => (planWords[i * OP_WORDS + CONV_SCRATCH_WORD] = abs(at)));
     engine.i32(base + plan, planWords.length).set(planWords);
 
     const adam = { ...ADAM_DEFAULTS, ...opts.adam };
