@@ -3,11 +3,11 @@
 // 51000 examples (always 1000 test). Pooling is a prior that helps when data is
 // scarce and matters little when it is plentiful.
 import { z } from 'zod';
-import { finite, integer, oneOf } from '../schema.js';
+import { integer, oneOf } from '../schema.js';
 import type { PoolKind, RunRecord } from '../train/types.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { figure, round, seriesScale, type Figure } from '../plot/spec.js';
-import { datasetOverrides, type BaseSettings } from './settings.js';
+import { stepSettingsFields, type StepSettings } from './settings.js';
 import { duration, failuresNote, markdownTable, signed } from './markdown.js';
 import { finished, longestFirst, trainTask } from './records.js';
 import type { Effects, Study } from './study.js';
@@ -16,16 +16,11 @@ export const poolKinds = ['none', 'stride', 'max', 'avg', 'l2'] as const satisfi
 /** The variants that pool (the notebook's max_pool, avg_pool, l2_pool). */
 const pooled: readonly PoolKind[] = ['max', 'avg', 'l2'];
 
-export interface PoolingSettings extends BaseSettings {
+export interface PoolingSettings extends StepSettings {
   pools: PoolKind[];
   trainSizes: number[];
   testSize: number;
   channels: number;
-  steps: number;
-  evalEvery: number;
-  lr: number;
-  batchSize: number;
-  seed: number;
 }
 
 const schema = z.strictObject({
@@ -33,12 +28,7 @@ const schema = z.strictObject({
   trainSizes: z.array(integer({ min: 1, max: 10_000_000 })).min(1),
   testSize: integer({ min: 1 }),
   channels: integer({ min: 1, max: 1024 }),
-  steps: integer({ min: 1 }),
-  evalEvery: integer({ min: 0 }),
-  lr: finite({ min: 0, exclusiveMin: true }),
-  batchSize: integer({ min: 1 }),
-  seed: integer({ min: 0, max: 2 ** 32 - 1 }),
-  dataset: datasetOverrides,
+  ...stepSettingsFields,
 });
 
 const labels: Record<PoolKind, string> = { none: 'no pooling', stride: 'stride 2', max: 'max pool', avg: 'average pool', l2: 'L2 pool' };

@@ -2,7 +2,7 @@
 // overrides. Every value is validated with the study's schema, so an error
 // names the key, the value and what is allowed. Pure (no Node APIs).
 import { z } from 'zod';
-import { ConfigError, parseConfig } from '../schema.js';
+import { ConfigError, finite, integer, parseConfig } from '../schema.js';
 import { defaultDatasetArgs, parseDatasetArgs } from '../data/args.js';
 import type { DatasetArgs } from '../data/types.js';
 
@@ -21,6 +21,25 @@ export interface SettingsSource<S extends BaseSettings> {
 
 /** Schema of the `dataset` overrides: any subset of the dataset args (checked in full by parseDatasetArgs). */
 export const datasetOverrides = z.record(z.string(), z.unknown()) as unknown as z.ZodType<Partial<DatasetArgs>>;
+
+/** The plain-training settings of the studies whose runs train a fixed number of Adam steps. */
+export interface StepSettings extends BaseSettings {
+  steps: number;
+  evalEvery: number;
+  lr: number;
+  batchSize: number;
+  seed: number;
+}
+
+/** Schema fields of StepSettings, to spread into a study's schema. */
+export const stepSettingsFields = {
+  steps: integer({ min: 1 }),
+  evalEvery: integer({ min: 0 }),
+  lr: finite({ min: 0, exclusiveMin: true }),
+  batchSize: integer({ min: 1 }),
+  seed: integer({ min: 0, max: 2 ** 32 - 1 }),
+  dataset: datasetOverrides,
+};
 
 /**
  * Parses one `--set` value: JSON when it parses (`5`, `0.15`, `true`, `[2,3]`,

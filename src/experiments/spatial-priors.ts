@@ -3,11 +3,11 @@
 // permutation of the 40 positions). Models without a spatial prior do not care;
 // the CNN and the GRU lose most of their edge. 8 runs with the paper's settings.
 import { z } from 'zod';
-import { finite, integer, oneOf, boolean } from '../schema.js';
+import { oneOf, boolean } from '../schema.js';
 import type { RunRecord } from '../train/types.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { figure, palette, round, seriesScale, type Figure } from '../plot/spec.js';
-import { datasetOverrides, type BaseSettings } from './settings.js';
+import { stepSettingsFields, type StepSettings } from './settings.js';
 import { duration, failuresNote, markdownTable, signed } from './markdown.js';
 import { finished, trainTask } from './records.js';
 import type { Study } from './study.js';
@@ -15,25 +15,15 @@ import type { Study } from './study.js';
 export const classifierModels = ['linear', 'mlp', 'cnn', 'gru'] as const;
 type Classifier = (typeof classifierModels)[number];
 
-export interface SpatialPriorsSettings extends BaseSettings {
+export interface SpatialPriorsSettings extends StepSettings {
   models: Classifier[];
   shuffled: boolean[];
-  steps: number;
-  lr: number;
-  batchSize: number;
-  evalEvery: number;
-  seed: number;
 }
 
 const schema = z.strictObject({
   models: z.array(oneOf(classifierModels)).min(1),
   shuffled: z.array(boolean()).min(1),
-  steps: integer({ min: 1 }),
-  lr: finite({ min: 0, exclusiveMin: true }),
-  batchSize: integer({ min: 1 }),
-  evalEvery: integer({ min: 0 }),
-  seed: integer({ min: 0, max: 2 ** 32 - 1 }),
-  dataset: datasetOverrides,
+  ...stepSettingsFields,
 });
 
 const labels: Record<Classifier, string> = { linear: 'Logistic', mlp: 'MLP', cnn: 'CNN', gru: 'GRU' };
