@@ -7,7 +7,7 @@ import { integer, oneOf } from '../schema.js';
 import type { PoolKind, RunRecord } from '../train/types.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { figure, round, seriesScale, type Figure } from '../plot/spec.js';
-import { stepSettingsFields, type StepSettings } from './settings.js';
+import { stepRunFields, stepSettingsFields, type StepSettings } from './settings.js';
 import { duration, failuresNote, markdownTable, signed } from './markdown.js';
 import { finished, longestFirst, trainTask } from './records.js';
 import type { Effects, Study } from './study.js';
@@ -82,13 +82,7 @@ export const pooling: Study<PoolingSettings> = {
         model: 'convpool',
         pool,
         channels: s.channels,
-        optimizer: 'adam',
-        lr: s.lr,
-        batchSize: s.batchSize,
-        steps: s.steps,
-        batchOrder: 'sequential',
-        evalEvery: s.evalEvery,
-        seed: s.seed,
+        ...stepRunFields(s),
         shuffleSeq: false,
         dataset: { ...s.dataset, numSamples: n + s.testSize, trainSplit: n / (n + s.testSize) },
       }),

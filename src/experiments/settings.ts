@@ -31,6 +31,11 @@ export interface StepSettings extends BaseSettings {
   seed: number;
 }
 
+/** The run-config fields StepSettings fix: Adam, batches in order, the settings' steps, lr, batch, evaluation and seed. */
+export function stepRunFields(s: StepSettings) {
+  return { optimizer: 'adam', lr: s.lr, batchSize: s.batchSize, steps: s.steps, batchOrder: 'sequential', evalEvery: s.evalEvery, seed: s.seed } as const;
+}
+
 /** Schema fields of StepSettings, to spread into a study's schema. */
 export const stepSettingsFields = {
   steps: integer({ min: 1 }),

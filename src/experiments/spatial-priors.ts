@@ -7,7 +7,7 @@ import { oneOf, boolean } from '../schema.js';
 import type { RunRecord } from '../train/types.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { figure, palette, round, seriesScale, type Figure } from '../plot/spec.js';
-import { stepSettingsFields, type StepSettings } from './settings.js';
+import { stepRunFields, stepSettingsFields, type StepSettings } from './settings.js';
 import { duration, failuresNote, markdownTable, signed } from './markdown.js';
 import { finished, trainTask } from './records.js';
 import type { Study } from './study.js';
@@ -82,13 +82,7 @@ export const spatialPriors: Study<SpatialPriorsSettings> = {
       s.shuffled.map((shuffleSeq) =>
         trainTask({
           model,
-          optimizer: 'adam',
-          lr: s.lr,
-          batchSize: s.batchSize,
-          steps: s.steps,
-          batchOrder: 'sequential',
-          evalEvery: s.evalEvery,
-          seed: s.seed,
+          ...stepRunFields(s),
           shuffleSeq,
           dataset: s.dataset,
         }),
