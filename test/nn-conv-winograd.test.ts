@@ -1,9 +1,11 @@
-// The Winograd F(2,2) kernels for kernel-3 / stride-2 / padding-1 convolutions of 40+
+// The Winograd F(5,2) kernels for kernel-3 / stride-2 / padding-1 convolutions of 30+
 // channels (assembly/nn/conv-winograd.ts) against the direct conv kernels (which
 // test/nn-gradcheck and test/nn-parity check against float64 and PyTorch), on the
-// same parameters and batch. Both input lengths and both output-length parities
-// occur: the paper CNN's conv2 maps 19 -> 10, conv3 10 -> 5; the third model 40 ->
-// 20 -> 10. Tolerance (float32 sums in another order): per tensor
+// same parameters and batch. Blocks of 5 outputs with and without a last odd input
+// inside x, and positions past the last block, all occur: the paper CNN's conv2 maps
+// 19 -> 10 (two blocks), conv3 10 -> 5; the third model 40 -> 20 -> 10; the fourth
+// 14 -> 7 (a block and two direct positions) and 7 -> 4 (direct: too short for a
+// block), the fifth 13 -> 7. Tolerance (float32 sums in another order): per tensor
 // ||wino - direct|| / ||direct|| <= 1e-5 for the logits and every gradient, and the
 // loss within 1e-6 relative.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +39,34 @@ const evenLengths: ModelSpec = {
   ],
 };
 
+/** Output lengths that are not multiples of the block (7), or shorter than one (4). */
+const unevenLengths: ModelSpec = {
+  inputFeatures: FEATURES,
+  classes: 10,
+  layers: [
+    { kind: 'conv1d', inChannels: 1, outChannels: 32, kernel: 3, stride: 3, padding: 1 }, // 40 -> 14
+    { kind: 'activation', fn: 'relu' },
+    { kind: 'conv1d', inChannels: 32, outChannels: 40, kernel: 3, stride: 2, padding: 1 }, // 14 -> 7
+    { kind: 'activation', fn: 'tanh' },
+    { kind: 'conv1d', inChannels: 40, outChannels: 36, kernel: 3, stride: 2, padding: 1 }, // 7 -> 4
+    { kind: 'flatten' },
+    { kind: 'dense', in: 144, out: 10 },
+  ],
+};
+
+/** An odd input length with a remainder: 13 -> 7. */
+const oddRemainder: ModelSpec = {
+  inputFeatures: FEATURES,
+  classes: 10,
+  layers: [
+    { kind: 'conv1d', inChannels: 1, outChannels: 32, kernel: 5, stride: 3, padding: 1 }, // 40 -> 13
+    { kind: 'activation', fn: 'relu' },
+    { kind: 'conv1d', inChannels: 32, outChannels: 44, kernel: 3, stride: 2, padding: 1 }, // 13 -> 7
+    { kind: 'flatten' },
+    { kind: 'dense', in: 308, out: 10 },
+  ],
+};
+
 function outcome(model: ModelSpec, batch: number, winograd: boolean) {
   const t = new Trainer(engine, model, { optimizer: 'sgd', lr: 0.05, momentum: 0.9, batchSize: batch, seed: 9, winograd });
   try {
@@ -63,6 +93,8 @@ const MODELS: [string, ModelSpec][] = [
   ['paper CNN, 40 channels', cnnModel(40)],
   ['paper CNN, 64 channels', cnnModel(64)],
   ['stride-2 convolutions 40 -> 20 -> 10', evenLengths],
+  ['stride-2 convolutions 14 -> 7 -> 4', unevenLengths],
+  ['stride-2 convolution 13 -> 7', oddRemainder],
 ];
 
 describe.each(MODELS)('Winograd convolutions: %s', (_name, model) => {

@@ -21,7 +21,7 @@ export interface TrainerOptions {
   batchOrder?: BatchOrder; // default 'sequential'
   rmsprop?: { alpha: number; eps: number; initialSquareAvg: number };
   adam?: { beta1: number; beta2: number; eps: number };
-  /** Kernel-3, stride-2, padding-1 convolutions by Winograd's F(2,2) (5/6 of the multiply-adds); default true. */
+  /** Kernel-3, stride-2, padding-1 convolutions of 30+ channels by Winograd's F(5,2) (11/15 of the multiply-adds); default true. */
   winograd?: boolean;
 }
 
