@@ -7,15 +7,19 @@
 //   D_k = sum_i BT[k][i] d_i,   G_k = GW[k][0] W0 + GW[k][1] W2,   M_k = G_k D_k,
 //   z[t0+r] = sum_k AT[r][k] M_k,   AT[r][k] = p_k^r (and AT[4][5] = 1)
 // so a block costs 5 + 6 = 11 GEMMs instead of 15 (the even part W1 x[2t] has nothing
-// to share). The input gradient and the weight gradient are the transposed algorithm.
-// Positions past the last whole block use the direct formula. Shapes as conv1d.ts:
+// to share). The forward pass runs the even part through the same transforms: the
+// pair (x[2s], o[s]) is a 2-tap correlation input too, with taps (0, W0) and (W1, W2),
+// and G_0's share of W1 is 0, so it takes 1 GEMM over Cin and 5 over 2 Cin input rows
+// (the same 11 x Cin multiply-adds in 6 longer GEMMs; the bias and relu come with the
+// output transform). The input gradient and the weight gradient are the transposed
+// polyphase algorithm. Positions past the last whole block use the direct formula. Shapes as conv1d.ts:
 // x (Cin, Lin, ld), y (Cout, Lout, ld), W (Cout, Cin, 3). Sums run in another order
 // than the direct kernels': results differ by float rounding (about 5e-7 relative).
 //
 // Scratch (winogradScratchFloats; the forward pass fills what its backward pass reads):
-//   filters  G_k, 6 x (Cout, Cin)         forward -> input gradient
+//   filters  F_k = [GW1[k] W1 | G_k], 6 x (Cout, 2 Cin)   forward -> input gradient
 //   products P_k, 6 x (Cout, Cin)         weight gradient
-//   inputs   D_k per block, (blocks, 6, Cin, ld)   forward -> weight gradient
+//   inputs   [even D_k; odd D_k] per block, (blocks, 6, 2 Cin, ld)   forward -> weight gradient
 //   grads    A-transformed dy, k = 1..4 per block, (blocks, 4, Cout, ld)
 //   work     M_k or N_k, 6 x (max(Cin, Cout), ld)
 //   a row of zeros and a row for discarded sums, ld floats each
@@ -36,7 +40,7 @@ const GW1: StaticArray<f32> = [0, -1.0 / 6.0, 1.0 / 6.0, 1.0 / 12.0, -1.0 / 12.0
 export function winogradScratchFloats(Cin: i32, Lin: i32, Cout: i32, Lout: i32, K: i32, S: i32, P: i32, ld: i32): i32 {
   if (K != 3 || S != 2 || P != 1 || Cin < MIN_CHANNELS || Cout < MIN_CHANNELS || Lout < BLOCK) return 0;
   const blocks = Lout / BLOCK;
-  return 2 * TERMS * Cout * Cin + blocks * (TERMS * Cin + 4 * Cout) * ld + TERMS * max(Cin, Cout) * ld + 2 * ld;
+  return 3 * TERMS * Cout * Cin + blocks * (2 * TERMS * Cin + 4 * Cout) * ld + TERMS * max(Cin, Cout) * ld + 2 * ld;
 }
 
 // Addresses of the scratch's parts (see the header), set by layout() for the call at hand.
@@ -49,27 +53,27 @@ let zerosAt: usize = 0;
 let discardAt: usize = 0;
 
 function layout(scratch: usize, Cin: i32, Cout: i32, Lout: i32, ld: i32): void {
-  const row = <usize>ld << 2, filters = <usize>(TERMS * Cout * Cin) << 2;
+  const row = <usize>ld << 2, products = <usize>(TERMS * Cout * Cin) << 2;
   const blocks = <usize>(Lout / BLOCK);
   filtersAt = scratch;
-  productsAt = filtersAt + filters;
-  inputsAt = productsAt + filters;
-  gradsAt = inputsAt + blocks * <usize>(TERMS * Cin) * row;
+  productsAt = filtersAt + 2 * products;
+  inputsAt = productsAt + products;
+  gradsAt = inputsAt + blocks * <usize>(2 * TERMS * Cin) * row;
   workAt = gradsAt + blocks * <usize>(4 * Cout) * row;
   zerosAt = workAt + <usize>(TERMS * max(Cin, Cout)) * row;
   discardAt = zerosAt + row;
 }
 
 /**
- * Odd row s (x[2s + 1]) of a (C, L, ld) tensor, or the stand-in row (zeros to read, or
- * a row that takes discarded sums) when it lies outside.
+ * Row u of a (C, L, ld) tensor, or the stand-in row (zeros to read, or a row that
+ * takes discarded sums) when it lies outside.
  */
 // @ts-ignore: decorator
-@inline function oddRow(base: usize, s: i32, L: i32, row: usize, standIn: usize): usize {
-  return s >= 0 && 2 * s + 1 < L ? base + <usize>(2 * s + 1) * row : standIn;
+@inline function rowAt(base: usize, u: i32, L: i32, row: usize, standIn: usize): usize {
+  return u >= 0 && u < L ? base + <usize>u * row : standIn;
 }
 
-/** The channel stride of a row from oddRow: 0 for the stand-in row (one row serves every channel). */
+/** The channel stride of a row from rowAt: 0 for the stand-in row (one row serves every channel). */
 // @ts-ignore: decorator
 @inline function edgeStride(p: usize, ch: usize, standIn: usize): usize {
   return p == standIn ? 0 : ch;
@@ -110,23 +114,27 @@ function inputTransform(
 }
 
 /**
- * z[r] = sum_k AT[r][k] M_k for r < 5 (AT[r][k] = p_k^r, infinity only in r = 4):
- * M_k row c at m + k*kStride + c*row, z[r] row c written at z + r*row + c*zc.
+ * y[r] = [relu](b + sum_k AT[r][k] M_k) for r < 5 (AT[r][k] = p_k^r, infinity only in
+ * r = 4): M_k row c at m + k*kStride + c*row, y[r] row c written at y + r*row + c*yc;
+ * b: C floats or 0.
  */
-function outputTransform(C: i32, ld: i32, m: usize, kStride: usize, z: usize, zc: usize): void {
+function outputTransform(C: i32, ld: i32, m: usize, kStride: usize, y: usize, yc: usize, b: usize, relu: bool): void {
   const row = <usize>ld << 2;
   const two = f32x4.splat(2), four = f32x4.splat(4), eight = f32x4.splat(8), sixteen = f32x4.splat(16);
+  const floor = f32x4.splat(relu ? 0 : -Infinity);
   for (let c = 0; c < C; c++) {
-    const p = m + <usize>c * row, q = z + <usize>c * zc;
+    const p = m + <usize>c * row, q = y + <usize>c * yc;
+    const bias = b ? v128.load32_splat(b + (<usize>c << 2)) : f32x4.splat(0);
     for (let o: usize = 0; o < row; o += 16) {
       const m1 = v128.load(p + kStride + o), m2 = v128.load(p + 2 * kStride + o);
       const m3 = v128.load(p + 3 * kStride + o), m4 = v128.load(p + 4 * kStride + o);
       const s1 = f32x4.add(m1, m2), d1 = f32x4.sub(m1, m2), s2 = f32x4.add(m3, m4), d2 = f32x4.sub(m3, m4);
-      v128.store(q + o, f32x4.add(f32x4.add(v128.load(p + o), s1), s2));
-      v128.store(q + row + o, f32x4.add(d1, f32x4.mul(two, d2)));
-      v128.store(q + 2 * row + o, f32x4.add(s1, f32x4.mul(four, s2)));
-      v128.store(q + 3 * row + o, f32x4.add(d1, f32x4.mul(eight, d2)));
-      v128.store(q + 4 * row + o, f32x4.add(f32x4.add(s1, f32x4.mul(sixteen, s2)), v128.load(p + 5 * kStride + o)));
+      const e1 = f32x4.add(s1, bias), f1 = f32x4.add(d1, bias);
+      v128.store(q + o, f32x4.max(f32x4.add(f32x4.add(v128.load(p + o), e1), s2), floor));
+      v128.store(q + row + o, f32x4.max(f32x4.add(f1, f32x4.mul(two, d2)), floor));
+      v128.store(q + 2 * row + o, f32x4.max(f32x4.add(e1, f32x4.mul(four, s2)), floor));
+      v128.store(q + 3 * row + o, f32x4.max(f32x4.add(f1, f32x4.mul(eight, d2)), floor));
+      v128.store(q + 4 * row + o, f32x4.max(f32x4.add(f32x4.add(e1, f32x4.mul(sixteen, s2)), v128.load(p + 5 * kStride + o)), floor));
     }
   }
 }
@@ -195,29 +203,30 @@ export function winogradForward(
   layout(scratch, Cin, Cout, Lout, ld);
   memory.fill(zerosAt, 0, row);
   transformFilters(Cin, Cout, W, filtersAt);
-  const flags = GEMM_ACC | (relu ? GEMM_RELU : 0);
-  const wWide = <usize>(3 * Cin) << 2; // W row stride (per output channel)
-  const filter = <usize>(Cout * Cin) << 2, inBlock = <usize>(TERMS * Cin) * row;
-  const mStride = <usize>Cout * row, dStride = <usize>Cin * row;
+  const filter = <usize>(2 * Cout * Cin) << 2, fRow = <usize>(2 * Cin) << 2;
+  const dStride = <usize>(2 * Cin) * row, odd = <usize>Cin * row; // per k: even rows, then odd rows
+  const mStride = <usize>Cout * row;
   const blocks = Lout / BLOCK;
   for (let bl = 0; bl < blocks; bl++) {
     const t0 = bl * BLOCK;
-    const d = inputsAt + <usize>bl * inBlock;
-    // d_0 = o[t0 - 1] and d_5 = o[t0 + 4] may lie outside x (d_1..d_4 never do)
-    const first = oddRow(x, t0 - 1, Lin, row, zerosAt), last = oddRow(x, t0 + 4, Lin, row, zerosAt);
+    const d = inputsAt + <usize>bl * TERMS * dStride;
+    // inputs: rows 2t0 - 2 + 2i (even) and 2t0 - 1 + 2i (odd), i = 0..5; only the first
+    // and the last may lie outside x (the even first has weight 0: zeros will do)
+    const lastEven = rowAt(x, 2 * t0 + 8, Lin, row, zerosAt);
+    inputTransform(Cin, ld, zerosAt, 0, x + <usize>(2 * t0) * row, 2 * row, xc,
+      lastEven, edgeStride(lastEven, xc, zerosAt), d, dStride);
+    const first = rowAt(x, 2 * t0 - 1, Lin, row, zerosAt), last = rowAt(x, 2 * t0 + 9, Lin, row, zerosAt);
     inputTransform(Cin, ld, first, edgeStride(first, xc, zerosAt), x + <usize>(2 * t0 + 1) * row, 2 * row, xc,
-      last, edgeStride(last, xc, zerosAt), d, dStride);
-    for (let k = 0; k < TERMS; k++) {
-      gemmNN(Cout, ld, 1, Cin, filtersAt + <usize>k * filter, <usize>Cin << 2, 0, 4,
+      last, edgeStride(last, xc, zerosAt), d + odd, dStride);
+    // M_0 = G_0 (odd D_0); M_k = F_k [even D_k; odd D_k]
+    gemmNN(Cout, ld, 1, Cin, filtersAt + (<usize>Cin << 2), fRow, 0, 4, d + odd, 0, row, workAt, row, 0, 0);
+    for (let k = 1; k < TERMS; k++) {
+      gemmNN(Cout, ld, 1, 2 * Cin, filtersAt + <usize>k * filter, fRow, 0, 4,
         d + <usize>k * dStride, 0, row, workAt + <usize>k * mStride, row, 0, 0);
     }
-    const yt = y + <usize>t0 * row;
-    outputTransform(Cout, ld, workAt, mStride, yt, yc);
-    for (let r = 0; r < BLOCK; r++) {
-      // + bias + W1 x[2t] (then relu)
-      gemmNN(Cout, ld, 1, Cin, W + 4, wWide, 0, 12, x + <usize>(2 * (t0 + r)) * row, 0, xc, yt + <usize>r * row, yc, b, flags);
-    }
+    outputTransform(Cout, ld, workAt, mStride, y + <usize>t0 * row, yc, b, relu);
   }
+  const wWide = <usize>(3 * Cin) << 2; // W row stride (per output channel)
   for (let t = blocks * BLOCK; t < Lout; t++) {
     // directly: taps j with 2t + j - 1 inside x
     const taps = min(3, Lin - (2 * t - 1));
@@ -225,15 +234,38 @@ export function winogradForward(
   }
 }
 
-/** G_k (Cout, Cin) = GW0[k] W[:, :, 0] + GW1[k] W[:, :, 2] for the 6 points. */
+/**
+ * F_k (Cout, 2 Cin) = [GW1[k] W1 | GW0[k] W0 + GW1[k] W2] for the 6 points (Wj = W[:, :, j];
+ * F_0's first half, 0 x W1, is not written: no GEMM reads it).
+ */
 function transformFilters(Cin: i32, Cout: i32, W: usize, filters: usize): void {
-  const n = Cout * Cin;
-  const filter = <usize>n << 2;
-  for (let i = 0; i < n; i++) {
-    const w0 = load<f32>(W + (<usize>(3 * i) << 2)), w2 = load<f32>(W + (<usize>(3 * i + 2) << 2));
-    const at = filters + (<usize>i << 2);
-    for (let k = 0; k < TERMS; k++) {
-      store<f32>(at + <usize>k * filter, unchecked(GW0[k]) * w0 + unchecked(GW1[k]) * w2);
+  const filter = <usize>(2 * Cout * Cin) << 2;
+  const whole = Cin & ~3;
+  for (let o = 0; o < Cout; o++) {
+    const w = W + (<usize>(3 * o * Cin) << 2), f = filters + (<usize>(2 * o * Cin) << 2);
+    const half = <usize>Cin << 2;
+    for (let c = 0; c < whole; c += 4) {
+      // 4 channels' taps, interleaved (w0 w1 w2) x 4, into one vector per tap
+      const v0 = v128.load(w + (<usize>(3 * c) << 2)), v1 = v128.load(w + (<usize>(3 * c) << 2), 16), v2 = v128.load(w + (<usize>(3 * c) << 2), 32);
+      const w0 = f32x4.shuffle(f32x4.shuffle(v0, v1, 0, 3, 6, 7), v2, 0, 1, 2, 5);
+      const w1 = f32x4.shuffle(f32x4.shuffle(v0, v1, 1, 4, 7, 7), v2, 0, 1, 2, 6);
+      const w2 = f32x4.shuffle(f32x4.shuffle(v0, v1, 2, 5, 5, 5), v2, 0, 1, 4, 7);
+      const at = f + (<usize>c << 2);
+      for (let k = 0; k < TERMS; k++) {
+        const g0 = f32x4.splat(unchecked(GW0[k])), g1 = f32x4.splat(unchecked(GW1[k]));
+        const fk = at + <usize>k * filter;
+        if (k > 0) v128.store(fk, f32x4.mul(g1, w1));
+        v128.store(fk + half, f32x4.add(f32x4.mul(g0, w0), f32x4.mul(g1, w2)));
+      }
+    }
+    for (let c = whole; c < Cin; c++) {
+      const w0 = load<f32>(w + (<usize>(3 * c) << 2)), w1 = load<f32>(w + (<usize>(3 * c) << 2), 4), w2 = load<f32>(w + (<usize>(3 * c) << 2), 8);
+      const at = f + (<usize>c << 2);
+      for (let k = 0; k < TERMS; k++) {
+        const fk = at + <usize>k * filter;
+        if (k > 0) store<f32>(fk, unchecked(GW1[k]) * w1);
+        store<f32>(fk + half, unchecked(GW0[k]) * w0 + unchecked(GW1[k]) * w2);
+      }
     }
   }
 }
@@ -252,22 +284,23 @@ export function winogradWeightGrad(
   layout(scratch, Cin, Cout, Lout, ld);
   const kv = ld >> 2;
   const wc = <usize>(3 * Cin) << 2; // dW row stride
-  gemmNT(Cout, Cin, Lout, kv, dy, yc, row, x, xc, 2 * row, dW + 4, wc, 12); // dW1
   const blocks = Lout / BLOCK;
   const gStride = <usize>Cout * row, gBlock = <usize>4 * gStride;
   for (let bl = 0; bl < blocks; bl++) {
     gradTransform(Cout, ld, dy + <usize>(bl * BLOCK) * row, yc, gradsAt + <usize>bl * gBlock, gStride);
   }
-  const filter = <usize>(Cout * Cin) << 2, dStride = <usize>Cin * row, inBlock = <usize>TERMS * dStride;
+  const product = <usize>(Cout * Cin) << 2, dStride = <usize>(2 * Cin) * row, odd = <usize>Cin * row;
   const blockRow = <usize>BLOCK * row;
   for (let k = 0; k < TERMS; k++) {
     // T_0 = dy[t0] and T_5 = dy[t0 + 4] in place; T_1..T_4 from gradTransform
     const a = k == 0 ? dy : k == TERMS - 1 ? dy + 4 * row : gradsAt + <usize>(k - 1) * gStride;
     const ai = k == 0 || k == TERMS - 1 ? yc : row;
     const ak1 = k == 0 || k == TERMS - 1 ? blockRow : gBlock;
-    gemmNT(Cout, Cin, blocks, kv, a, ai, ak1, inputsAt + <usize>k * dStride, row, inBlock, productsAt + <usize>k * filter, <usize>Cin << 2, 4);
+    // with the forward pass's odd D_k rows
+    gemmNT(Cout, Cin, blocks, kv, a, ai, ak1, inputsAt + <usize>k * dStride + odd, row, <usize>TERMS * dStride, productsAt + <usize>k * product, <usize>Cin << 2, 4);
   }
   combineProducts(Cin, Cout, productsAt, dW);
+  gemmNT(Cout, Cin, Lout, kv, dy, yc, row, x, xc, 2 * row, dW + 4, wc, 12); // dW1 over the 0s
   for (let t = blocks * BLOCK; t < Lout; t++) {
     const g = dy + <usize>t * row;
     gemmNT(Cout, Cin, 1, kv, g, yc, 0, x + <usize>(2 * t - 1) * row, xc, 0, dW, wc, 12, GEMM_ACC);
@@ -275,20 +308,39 @@ export function winogradWeightGrad(
   }
 }
 
-/** dW[:, :, 0] = sum_k GW0[k] P_k and dW[:, :, 2] = sum_k GW1[k] P_k (overwritten). */
+/** dW[:, :, 0] = sum_k GW0[k] P_k, dW[:, :, 2] = sum_k GW1[k] P_k and dW[:, :, 1] = 0 (overwritten). */
 function combineProducts(Cin: i32, Cout: i32, products: usize, dW: usize): void {
   const n = Cout * Cin;
-  const filter = <usize>n << 2;
-  for (let i = 0; i < n; i++) {
+  const product = <usize>n << 2;
+  const whole = n & ~3;
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < whole; i += 4) {
+    const at = products + (<usize>i << 2);
+    let w0 = zero, w2 = zero;
+    for (let k = 0; k < TERMS; k++) {
+      const p = v128.load(at + <usize>k * product);
+      w0 = f32x4.add(w0, f32x4.mul(f32x4.splat(unchecked(GW0[k])), p));
+      w2 = f32x4.add(w2, f32x4.mul(f32x4.splat(unchecked(GW1[k])), p));
+    }
+    // interleave 4 x (w0, 0, w2) into 3 vectors
+    const lo = f32x4.shuffle(w0, w2, 0, 4, 1, 5), hi = f32x4.shuffle(w0, w2, 2, 6, 3, 7);
+    const out = dW + (<usize>(3 * i) << 2);
+    v128.store(out, f32x4.shuffle(lo, zero, 0, 4, 1, 2));
+    v128.store(out, f32x4.shuffle(f32x4.shuffle(lo, hi, 3, 4, 3, 4), zero, 4, 0, 1, 4), 16);
+    v128.store(out, f32x4.shuffle(hi, zero, 1, 2, 4, 3), 32);
+  }
+  for (let i = whole; i < n; i++) {
     const at = products + (<usize>i << 2);
     let w0: f32 = 0, w2: f32 = 0;
     for (let k = 0; k < TERMS; k++) {
-      const p = load<f32>(at + <usize>k * filter);
+      const p = load<f32>(at + <usize>k * product);
       w0 += unchecked(GW0[k]) * p;
       w2 += unchecked(GW1[k]) * p;
     }
-    store<f32>(dW + (<usize>(3 * i) << 2), w0);
-    store<f32>(dW + (<usize>(3 * i + 2) << 2), w2);
+    const out = dW + (<usize>(3 * i) << 2);
+    store<f32>(out, w0);
+    store<f32>(out, 0, 4);
+    store<f32>(out, w2, 8);
   }
 }
 
@@ -315,7 +367,7 @@ export function winogradBackwardInput(
       for (let u = 1; u < Lin; u += 2) memory.fill(dx + <usize>c * xc + <usize>u * row, 0, row);
     }
   }
-  const filter = <usize>(Cout * Cin) << 2, nStride = <usize>Cin * row;
+  const filter = <usize>(2 * Cout * Cin) << 2, nStride = <usize>Cin * row;
   const gStride = <usize>Cout * row, gBlock = <usize>4 * gStride;
   const blocks = Lout / BLOCK;
   for (let bl = 0; bl < blocks; bl++) {
@@ -324,9 +376,9 @@ export function winogradBackwardInput(
       const g = k == 0 ? dy + <usize>t0 * row : k == TERMS - 1 ? dy + <usize>(t0 + 4) * row : gradsAt + <usize>bl * gBlock + <usize>(k - 1) * gStride;
       const gc = k == 0 || k == TERMS - 1 ? yc : row;
       // N_k (Cin, ld) = G_kᵀ T_k: A(c, o) = G_k[o][c]
-      gemmNN(Cin, ld, 1, Cout, filtersAt + <usize>k * filter, 4, 0, <usize>Cin << 2, g, 0, gc, workAt + <usize>k * nStride, row, 0, 0);
+      gemmNN(Cin, ld, 1, Cout, filtersAt + <usize>k * filter + (<usize>Cin << 2), 4, 0, <usize>(2 * Cin) << 2, g, 0, gc, workAt + <usize>k * nStride, row, 0, 0);
     }
-    const first = oddRow(dx, t0 - 1, Lin, row, discardAt), last = oddRow(dx, t0 + 4, Lin, row, discardAt);
+    const first = rowAt(dx, 2 * t0 - 1, Lin, row, discardAt), last = rowAt(dx, 2 * t0 + 9, Lin, row, discardAt);
     inputGradTransform(Cin, ld, workAt, nStride, first, edgeStride(first, xc, discardAt),
       dx + <usize>(2 * t0 + 1) * row, 2 * row, xc, last, edgeStride(last, xc, discardAt));
   }
