@@ -12,7 +12,7 @@ import type { TrainingData } from '../src/data/types.js';
 import { parseRunConfig } from '../src/train/config.js';
 import { Engine } from '../src/train/engine.js';
 import { trainerForConfig } from '../src/train/run.js';
-import type { Trainer } from '../src/train/trainer.js';
+import type { Trainer, TrainerOptions } from '../src/train/trainer.js';
 import type { RunConfig } from '../src/train/types.js';
 
 const datasets = new Map<string, Promise<TrainingData>>();
@@ -23,18 +23,22 @@ const CHUNK = 50;
 /** Length of one timing window (seconds). */
 const WINDOW_S = 0.1;
 
-/** `prepare` may set up the trainer (e.g. a mask) before the timing starts. */
+/**
+ * `prepare` may set up the trainer (e.g. a mask) before the timing starts; `kernels`
+ * picks kernel variants (as trainerForConfig).
+ */
 export async function measureEngineSteps(
   config: Partial<RunConfig>,
   seconds: number,
   prepare?: (trainer: Trainer) => void,
+  kernels: Pick<TrainerOptions, 'winograd'> = {},
 ): Promise<{ stepsPerS: number; flopsPerStep: number }> {
   const run = parseRunConfig(config);
   const key = JSON.stringify(run.dataset);
   if (!datasets.has(key)) datasets.set(key, makeDataset(run.dataset).then((ds) => trainingData(ds)));
   const data = await datasets.get(key)!;
   engine ??= Engine.create();
-  const trainer = trainerForConfig(await engine, run, data.features);
+  const trainer = trainerForConfig(await engine, run, data.features, kernels);
   try {
     trainer.setData(data);
     prepare?.(trainer);

@@ -3,6 +3,7 @@
 // swish = silu = x * sigmoid(x)). Backward writes (or with `accumulate` adds)
 // dx = dy * f'(x), using the stored input x and output y.
 import { expF32x4, sigmoidF32x4, tanhF32x4 } from "./fastmath";
+import { relu } from "./gemm";
 
 export const ACT_IDENTITY: i32 = 0;
 export const ACT_RELU: i32 = 1;
@@ -24,7 +25,7 @@ const SOFTPLUS_THRESHOLD: f32 = 20.0;
   const zero = f32x4.splat(0);
   const one = f32x4.splat(1);
   switch (kind) {
-    case ACT_RELU: return f32x4.max(x, zero);
+    case ACT_RELU: return relu(x);
     case ACT_TANH: return tanhF32x4(x);
     case ACT_SIGMOID: return sigmoidF32x4(x);
     case ACT_ELU: return v128.bitselect(x, f32x4.sub(expF32x4(x), one), f32x4.gt(x, zero));

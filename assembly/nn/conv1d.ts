@@ -8,7 +8,7 @@
 // Measured against im2col + one GEMM (paper CNN layers, batch 100, one core): conv2
 // 91 us vs 103 us (the GEMM alone 96 us), conv3 46 vs 52, the pooling CNN's second
 // conv 126 vs 140; conv1 (one input channel) 27 vs 27.
-import { GEMM_ACC, GEMM_RELU, gemmNN, gemmNT } from "./gemm";
+import { GEMM_ACC, GEMM_RELU, gemmNN, gemmNT, relu as reluOf } from "./gemm";
 import { maskAndSumRows } from "./dense";
 import { winogradBackwardInput, winogradForward, winogradWeightGrad } from "./conv-winograd";
 
@@ -39,7 +39,15 @@ export function conv1dForward(
     return;
   }
   const row = <usize>ld << 2;
+  // one input channel, few taps (the first layer): positions with every tap inside x by
+  // singleInputForward, the border ones below
+  const fast = Cin == 1 && K <= MAX_SINGLE_INPUT_TAPS;
+  const tA = fast ? min(Lout, ceilDiv(P, S)) : Lout; // first t with every tap inside x
+  const tB = fast ? max(tA, min(Lout, floorDiv(Lin - K + P, S) + 1)) : Lout; // past the last one
+  if (tB > tA) singleInputForward(Lout, Cout, K, S, P, ld, x, W, b, y, relu, tA, tB);
   for (let t = 0; t < Lout; t++) {
+    if (t == tA) t = tB;
+    if (t >= Lout) break;
     const u0 = t * S - P; // input position of tap 0
     const j0 = max(0, -u0);
     const j1 = min(K, Lin - u0);
@@ -48,6 +56,64 @@ export function conv1dForward(
       W + (<usize>j0 << 2), <usize>(Cin * K) << 2, 4, <usize>K << 2,
       x + <usize>(u0 + j0) * row, row, <usize>Lin * row,
       y + <usize>t * row, <usize>Lout * row, b, relu ? GEMM_RELU : 0);
+  }
+}
+
+/** singleInputForward handles up to this many taps (the paper CNN's conv1 has 5). */
+const MAX_SINGLE_INPUT_TAPS = 5;
+
+/**
+ * y[o, t, :] = [relu](b[o] + sum_j W[o, 0, j] x[0, t*S + j - P, :]) for t in [tA, tB),
+ * where every tap lies inside x, one input channel. gemmNN's register tiles would run
+ * K-long sums (mostly epilogue); here an output channel's taps stay in registers while
+ * the loop streams over positions and the batch. Sums in gemmNN's order (taps in
+ * order, then the bias), so the results are the same.
+ */
+function singleInputForward(
+  Lout: i32, Cout: i32, K: i32, S: i32, P: i32, ld: i32,
+  x: usize, W: usize, b: usize, y: usize, relu: bool, tA: i32, tB: i32,
+): void {
+  switch (K) {
+    case 1: singleInputTaps(1, Lout, Cout, S, P, ld, x, W, b, y, relu, tA, tB); break;
+    case 2: singleInputTaps(2, Lout, Cout, S, P, ld, x, W, b, y, relu, tA, tB); break;
+    case 3: singleInputTaps(3, Lout, Cout, S, P, ld, x, W, b, y, relu, tA, tB); break;
+    case 4: singleInputTaps(4, Lout, Cout, S, P, ld, x, W, b, y, relu, tA, tB); break;
+    default: singleInputTaps(5, Lout, Cout, S, P, ld, x, W, b, y, relu, tA, tB);
+  }
+}
+
+/** singleInputForward for a constant K (inlined per K, so the unused taps fold away). */
+// @ts-ignore: decorator
+@inline function singleInputTaps(
+  K: i32, Lout: i32, Cout: i32, S: i32, P: i32, ld: i32,
+  x: usize, W: usize, b: usize, y: usize, relu: bool, tA: i32, tB: i32,
+): void {
+  const row = <usize>ld << 2;
+  for (let o = 0; o < Cout; o++) {
+    const w = W + (<usize>(o * K) << 2);
+    const w0 = v128.load32_splat(w);
+    const w1 = K > 1 ? v128.load32_splat(w + 4) : w0;
+    const w2 = K > 2 ? v128.load32_splat(w + 8) : w0;
+    const w3 = K > 3 ? v128.load32_splat(w + 12) : w0;
+    const w4 = K > 4 ? v128.load32_splat(w + 16) : w0;
+    const bias = b ? v128.load32_splat(b + (<usize>o << 2)) : f32x4.splat(0);
+    for (let t = tA; t < tB; t++) {
+      // one pointer per tap (fewer address computations in the loop)
+      let p0 = x + <usize>(t * S - P) * row;
+      let p1 = p0 + row, p2 = p1 + row, p3 = p2 + row, p4 = p3 + row;
+      let q = y + <usize>(o * Lout + t) * row;
+      const end = q + row;
+      while (q < end) {
+        let acc = f32x4.mul(w0, v128.load(p0));
+        if (K > 1) acc = f32x4.add(acc, f32x4.mul(w1, v128.load(p1)));
+        if (K > 2) acc = f32x4.add(acc, f32x4.mul(w2, v128.load(p2)));
+        if (K > 3) acc = f32x4.add(acc, f32x4.mul(w3, v128.load(p3)));
+        if (K > 4) acc = f32x4.add(acc, f32x4.mul(w4, v128.load(p4)));
+        acc = f32x4.add(acc, bias);
+        v128.store(q, relu ? reluOf(acc) : acc);
+        p0 += 16; p1 += 16; p2 += 16; p3 += 16; p4 += 16; q += 16;
+      }
+    }
   }
 }
 

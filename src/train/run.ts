@@ -5,7 +5,7 @@ import { makeDataset } from '../data/generator.js';
 import type { TrainingData } from '../data/types.js';
 import { modelFromConfig, parseRunConfig, totalSteps } from './config.js';
 import { Engine } from './engine.js';
-import { Trainer } from './trainer.js';
+import { Trainer, type TrainerOptions } from './trainer.js';
 import type { EvalPoint, RunConfig, RunProgress, RunRecord } from './types.js';
 
 /** Steps per wasm call when no evaluation falls sooner (progress granularity). */
@@ -14,15 +14,12 @@ const CHUNK_STEPS = 1000;
 export const SHUFFLE_SEQ_SEED = 42;
 
 /**
- * Trains `config` on `data` inside `engine`. Evaluates train and test loss/accuracy at
- * step 0, every `evalEvery` steps and at the end (only at the end when evalEvery is 0);
- * a non-finite training loss stops the run with status 'diverged'. `steps_per_s`
- * counts training steps over the time spent training (evaluation excluded); `wall_s`
- * is the whole run.
+ * A Trainer for a run config's model and optimizer (data not yet set); `kernels` picks
+ * kernel variants that a run config leaves to the engine (benchmarks compare them).
  */
-/** A Trainer for a run config's model and optimizer (data not yet set). */
-export function trainerForConfig(engine: Engine, config: RunConfig, features: number): Trainer {
+export function trainerForConfig(engine: Engine, config: RunConfig, features: number, kernels: Pick<TrainerOptions, 'winograd'> = {}): Trainer {
   return new Trainer(engine, modelFromConfig(config, features), {
+    ...kernels,
     optimizer: config.optimizer,
     lr: config.lr,
     momentum: config.optimizer === 'sgd' ? config.momentum : undefined,
@@ -33,6 +30,13 @@ export function trainerForConfig(engine: Engine, config: RunConfig, features: nu
   });
 }
 
+/**
+ * Trains `config` on `data` inside `engine`. Evaluates train and test loss/accuracy at
+ * step 0, every `evalEvery` steps and at the end (only at the end when evalEvery is 0);
+ * a non-finite training loss stops the run with status 'diverged'. `steps_per_s`
+ * counts training steps over the time spent training (evaluation excluded); `wall_s`
+ * is the whole run.
+ */
 export function trainOnData(engine: Engine, data: TrainingData, config: RunConfig, onProgress?: (p: RunProgress) => void): RunRecord {
   const started = performance.now();
   const trainer = trainerForConfig(engine, config, data.features);
