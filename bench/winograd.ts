@@ -21,7 +21,7 @@ export async function winogradSection({ quick }: BenchOptions): Promise<BenchTab
     const auto = await measureEngineSteps(config, seconds);
     const gflops = (r: typeof direct) => (r.stepsPerS * r.flopsPerStep) / 1e9;
     console.error(`winograd: ${channels} channels: direct ${formatNumber(direct.stepsPerS)}, engine ${formatNumber(auto.stepsPerS)} steps/s`);
-    rows.push([channels, direct.stepsPerS, gflops(direct), auto.stepsPerS, gflops(auto), `${formatNumber(auto.stepsPerS / direct.stepsPerS)}×`, usesWinograd(channels) ? 'Winograd' : 'direct']);
+    rows.push([String(channels), direct.stepsPerS, gflops(direct), auto.stepsPerS, gflops(auto), `${formatNumber(auto.stepsPerS / direct.stepsPerS)}×`, usesWinograd(channels) ? 'Winograd' : 'direct']);
   }
   return {
     title: 'Stride-2 convolutions: direct vs Winograd F(5,2) kernels (steps/s, paper CNN with c channels, SGD momentum, batch 100, one core)',

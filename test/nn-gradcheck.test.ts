@@ -180,6 +180,8 @@ const CASES: [string, number, LayerSpec[]][] = [
   ['conv stride 3 kernel 5 pad 2, then stride 2 kernel 4', 13, [conv(1, 2, 5, 3, 2), act('tanh'), conv(2, 3, 4, 2, 1), act('relu'), flatten, dense(6, 3)]],
   ['conv stride 3 kernel 2 (positions no tap reaches)', 12, [conv(1, 2, 2, 1, 0), act('relu'), conv(2, 2, 2, 3, 0), flatten, dense(8, 3)]],
   ['conv kernel 5 wider than the input (padding 2: no position sees every tap)', 3, [conv(1, 2, 5, 1, 2), act('tanh'), flatten, dense(6, 3)]],
+  ['conv kernel 4 stride 2, one input channel (the streaming first-layer kernel)', 10, [conv(1, 3, 4, 2, 1), act('relu'), flatten, dense(15, 3)]],
+  ['conv kernel 1, one input channel', 5, [conv(1, 2, 1, 1, 0), act('tanh'), flatten, dense(10, 3)]],
   ['the paper CNN shape with 2 channels', 40, [conv(1, 2, 5, 2, 1), act('relu'), conv(2, 2, 3, 2, 1), act('relu'), conv(2, 2, 3, 2, 1), act('relu'), flatten, dense(10, 3)]],
   ...(['max', 'avg', 'l2'] as const).map((fn): [string, number, LayerSpec[]] => [
     `${fn} pooling, odd lengths`,
