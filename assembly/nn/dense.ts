@@ -49,33 +49,24 @@ export function denseBackward(
  * in place; then sums[r] = sum of the row (the bias gradient).
  */
 export function maskAndSumRows(rows: i32, n: i32, y: usize, dy: usize, sums: usize, relu: bool): void {
+  // One running sum per row, in order: 4 independent sums ran 3x faster here but
+  // round differently, and every trained result depends on this order (the spatial-
+  // priors table moved by up to 3 points); about 1 % of a CNN step, so the published
+  // order stays.
   const bytes = <usize>n << 2;
-  const blocked = bytes & ~63; // 4 vectors at a time: 4 sums, so no add waits for the previous one
   for (let r = 0; r < rows; r++) {
     const pd = dy + <usize>r * bytes;
     const py = y + <usize>r * bytes;
-    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
-    let o: usize = 0;
-    for (; o < blocked; o += 64) {
-      s0 = f32x4.add(s0, maskedRow(pd + o, py + o, relu));
-      s1 = f32x4.add(s1, maskedRow(pd + o + 16, py + o + 16, relu));
-      s2 = f32x4.add(s2, maskedRow(pd + o + 32, py + o + 32, relu));
-      s3 = f32x4.add(s3, maskedRow(pd + o + 48, py + o + 48, relu));
+    let s = f32x4.splat(0);
+    for (let o: usize = 0; o < bytes; o += 16) {
+      let d = v128.load(pd + o);
+      if (relu) {
+        d = v128.and(d, f32x4.gt(v128.load(py + o), f32x4.splat(0)));
+        v128.store(pd + o, d);
+      }
+      s = f32x4.add(s, d);
     }
-    for (; o < bytes; o += 16) s0 = f32x4.add(s0, maskedRow(pd + o, py + o, relu));
-    const s = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
     store<f32>(sums + (<usize>r << 2),
       f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
   }
-}
-
-/** 4 floats of dy, masked in place by (y > 0) with `relu`. */
-// @ts-ignore: decorator
-@inline function maskedRow(pd: usize, py: usize, relu: bool): v128 {
-  let d = v128.load(pd);
-  if (relu) {
-    d = v128.and(d, f32x4.gt(v128.load(py), f32x4.splat(0)));
-    v128.store(pd, d);
-  }
-  return d;
 }
