@@ -10,7 +10,7 @@
 // loss within 1e-6 relative.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cnnModel } from '../src/models/presets.js';
-import type { ModelSpec } from '../src/models/spec.js';
+import type { LayerSpec, ModelSpec } from '../src/models/spec.js';
 import { Engine } from '../src/train/engine.js';
 import { Trainer } from '../src/train/trainer.js';
 
@@ -24,48 +24,28 @@ let seed = 5;
 const x = Float32Array.from({ length: 100 * FEATURES }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1);
 const y = Int32Array.from({ length: 100 }, (_, i) => (i * 3) % 10);
 
+/**
+ * Convolutions [in, out, kernel, stride] with padding 1 over the 40 positions, relu
+ * after the first and tanh after the second (if more follow), then a dense layer.
+ */
+function convStack(convs: [number, number, number, number][]): ModelSpec {
+  const layers: LayerSpec[] = [];
+  let length = FEATURES;
+  convs.forEach(([inChannels, outChannels, kernel, stride], i) => {
+    layers.push({ kind: 'conv1d', inChannels, outChannels, kernel, stride, padding: 1 });
+    length = Math.floor((length + 2 - kernel) / stride) + 1;
+    if (i < convs.length - 1) layers.push({ kind: 'activation', fn: i === 0 ? 'relu' : 'tanh' });
+  });
+  const channels = convs[convs.length - 1][1];
+  return { inputFeatures: FEATURES, classes: 10, layers: [...layers, { kind: 'flatten' }, { kind: 'dense', in: channels * length, out: 10 }] };
+}
+
 /** Three stride-2 convolutions on the full 40 positions, the first one too narrow for Winograd. */
-const evenLengths: ModelSpec = {
-  inputFeatures: FEATURES,
-  classes: 10,
-  layers: [
-    { kind: 'conv1d', inChannels: 1, outChannels: 44, kernel: 3, stride: 1, padding: 1 },
-    { kind: 'activation', fn: 'relu' },
-    { kind: 'conv1d', inChannels: 44, outChannels: 40, kernel: 3, stride: 2, padding: 1 },
-    { kind: 'activation', fn: 'tanh' },
-    { kind: 'conv1d', inChannels: 40, outChannels: 48, kernel: 3, stride: 2, padding: 1 },
-    { kind: 'flatten' },
-    { kind: 'dense', in: 480, out: 10 },
-  ],
-};
-
+const evenLengths = convStack([[1, 44, 3, 1], [44, 40, 3, 2], [40, 48, 3, 2]]); // 40 -> 40 -> 20 -> 10
 /** Output lengths that are not multiples of the block (7), or shorter than one (4). */
-const unevenLengths: ModelSpec = {
-  inputFeatures: FEATURES,
-  classes: 10,
-  layers: [
-    { kind: 'conv1d', inChannels: 1, outChannels: 32, kernel: 3, stride: 3, padding: 1 }, // 40 -> 14
-    { kind: 'activation', fn: 'relu' },
-    { kind: 'conv1d', inChannels: 32, outChannels: 40, kernel: 3, stride: 2, padding: 1 }, // 14 -> 7
-    { kind: 'activation', fn: 'tanh' },
-    { kind: 'conv1d', inChannels: 40, outChannels: 36, kernel: 3, stride: 2, padding: 1 }, // 7 -> 4
-    { kind: 'flatten' },
-    { kind: 'dense', in: 144, out: 10 },
-  ],
-};
-
-/** An odd input length with a remainder: 13 -> 7. */
-const oddRemainder: ModelSpec = {
-  inputFeatures: FEATURES,
-  classes: 10,
-  layers: [
-    { kind: 'conv1d', inChannels: 1, outChannels: 32, kernel: 5, stride: 3, padding: 1 }, // 40 -> 13
-    { kind: 'activation', fn: 'relu' },
-    { kind: 'conv1d', inChannels: 32, outChannels: 44, kernel: 3, stride: 2, padding: 1 }, // 13 -> 7
-    { kind: 'flatten' },
-    { kind: 'dense', in: 308, out: 10 },
-  ],
-};
+const unevenLengths = convStack([[1, 32, 3, 3], [32, 40, 3, 2], [40, 36, 3, 2]]); // 40 -> 14 -> 7 -> 4
+/** An odd input length with a remainder. */
+const oddRemainder = convStack([[1, 32, 5, 3], [32, 44, 3, 2]]); // 40 -> 13 -> 7
 
 function outcome(model: ModelSpec, batch: number, winograd: boolean) {
   const t = new Trainer(engine, model, { optimizer: 'sgd', lr: 0.05, momentum: 0.9, batchSize: batch, seed: 9, winograd });
