@@ -23,7 +23,7 @@
 //   grads    A-transformed dy, k = 1..4 per block, (blocks, 4, Cout, ld)
 //   work     M_k or N_k, 6 x (max(Cin, Cout), ld)
 //   a row of zeros and a row for discarded sums, ld floats each
-import { GEMM_ACC, GEMM_RELU, gemmNN, gemmNT, relu as reluOf } from "./gemm";
+import { GEMM_ACC, GEMM_RELU, gemmNN, gemmNT, reluIf } from "./gemm";
 
 const BLOCK = 5; // outputs per block
 const TERMS = 6; // channel GEMMs per block for the odd part (Toom-Cook points)
@@ -113,11 +113,6 @@ function inputTransform(
   }
 }
 
-// @ts-ignore: decorator
-@inline function activate(v: v128, relu: bool): v128 {
-  return relu ? reluOf(v) : v;
-}
-
 /**
  * y[r] = [relu](b + sum_k AT[r][k] M_k) for r < 5 (AT[r][k] = p_k^r, infinity only in
  * r = 4): M_k row c at m + k*kStride + c*row, y[r] row c written at y + r*row + c*yc;
@@ -134,11 +129,11 @@ function outputTransform(C: i32, ld: i32, m: usize, kStride: usize, y: usize, yc
       const m3 = v128.load(p + 3 * kStride + o), m4 = v128.load(p + 4 * kStride + o);
       const s1 = f32x4.add(m1, m2), d1 = f32x4.sub(m1, m2), s2 = f32x4.add(m3, m4), d2 = f32x4.sub(m3, m4);
       const e1 = f32x4.add(s1, bias), f1 = f32x4.add(d1, bias);
-      v128.store(q + o, activate(f32x4.add(f32x4.add(v128.load(p + o), e1), s2), relu));
-      v128.store(q + row + o, activate(f32x4.add(f1, f32x4.mul(two, d2)), relu));
-      v128.store(q + 2 * row + o, activate(f32x4.add(e1, f32x4.mul(four, s2)), relu));
-      v128.store(q + 3 * row + o, activate(f32x4.add(f1, f32x4.mul(eight, d2)), relu));
-      v128.store(q + 4 * row + o, activate(f32x4.add(f32x4.add(e1, f32x4.mul(sixteen, s2)), v128.load(p + 5 * kStride + o)), relu));
+      v128.store(q + o, reluIf(f32x4.add(f32x4.add(v128.load(p + o), e1), s2), relu));
+      v128.store(q + row + o, reluIf(f32x4.add(f1, f32x4.mul(two, d2)), relu));
+      v128.store(q + 2 * row + o, reluIf(f32x4.add(e1, f32x4.mul(four, s2)), relu));
+      v128.store(q + 3 * row + o, reluIf(f32x4.add(f1, f32x4.mul(eight, d2)), relu));
+      v128.store(q + 4 * row + o, reluIf(f32x4.add(f32x4.add(e1, f32x4.mul(sixteen, s2)), v128.load(p + 5 * kStride + o)), relu));
     }
   }
 }

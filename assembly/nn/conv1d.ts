@@ -8,7 +8,7 @@
 // Measured against im2col + one GEMM (paper CNN layers, batch 100, one core): conv2
 // 91 us vs 103 us (the GEMM alone 96 us), conv3 46 vs 52, the pooling CNN's second
 // conv 126 vs 140; conv1 (one input channel) 27 vs 27.
-import { GEMM_ACC, GEMM_RELU, gemmNN, gemmNT, relu as reluOf } from "./gemm";
+import { GEMM_ACC, GEMM_RELU, gemmNN, gemmNT, reluIf } from "./gemm";
 import { maskAndSumRows } from "./dense";
 import { winogradBackwardInput, winogradForward, winogradWeightGrad } from "./conv-winograd";
 
@@ -38,16 +38,25 @@ export function conv1dForward(
     winogradForward(Cin, Lin, Cout, Lout, ld, x, W, b, y, relu, scratch);
     return;
   }
+  if (Cin == 1 && K <= MAX_SINGLE_INPUT_TAPS) {
+    // one input channel, few taps (the first layer): the positions with every tap
+    // inside x streamed by singleInputForward, the border ones by GEMM
+    const tA = firstInnerPosition(Lout, S, P), tB = pastInnerPositions(Lin, Lout, K, S, P, tA);
+    if (tB > tA) singleInputForward(Lout, Cout, K, S, P, ld, x, W, b, y, relu, tA, tB);
+    forwardPositions(Cin, Lin, Cout, Lout, K, S, P, ld, x, W, b, y, relu, 0, tA);
+    forwardPositions(Cin, Lin, Cout, Lout, K, S, P, ld, x, W, b, y, relu, tB, Lout);
+  } else {
+    forwardPositions(Cin, Lin, Cout, Lout, K, S, P, ld, x, W, b, y, relu, 0, Lout);
+  }
+}
+
+/** Output positions t in [t0, t1) of conv1dForward, one gemmNN each over (valid taps) x (input channels). */
+function forwardPositions(
+  Cin: i32, Lin: i32, Cout: i32, Lout: i32, K: i32, S: i32, P: i32, ld: i32,
+  x: usize, W: usize, b: usize, y: usize, relu: bool, t0: i32, t1: i32,
+): void {
   const row = <usize>ld << 2;
-  // one input channel, few taps (the first layer): positions with every tap inside x by
-  // singleInputForward, the border ones below
-  const fast = Cin == 1 && K <= MAX_SINGLE_INPUT_TAPS;
-  const tA = fast ? min(Lout, ceilDiv(P, S)) : Lout; // first t with every tap inside x
-  const tB = fast ? max(tA, min(Lout, floorDiv(Lin - K + P, S) + 1)) : Lout; // past the last one
-  if (tB > tA) singleInputForward(Lout, Cout, K, S, P, ld, x, W, b, y, relu, tA, tB);
-  for (let t = 0; t < Lout; t++) {
-    if (t == tA) t = tB;
-    if (t >= Lout) break;
+  for (let t = t0; t < t1; t++) {
     const u0 = t * S - P; // input position of tap 0
     const j0 = max(0, -u0);
     const j1 = min(K, Lin - u0);
@@ -57,6 +66,18 @@ export function conv1dForward(
       x + <usize>(u0 + j0) * row, row, <usize>Lin * row,
       y + <usize>t * row, <usize>Lout * row, b, relu ? GEMM_RELU : 0);
   }
+}
+
+/** The first output position whose taps all lie inside x (Lout when none does). */
+// @ts-ignore: decorator
+@inline function firstInnerPosition(Lout: i32, S: i32, P: i32): i32 {
+  return min(Lout, ceilDiv(P, S));
+}
+
+/** Past the last output position whose taps all lie inside x (tA when none does). */
+// @ts-ignore: decorator
+@inline function pastInnerPositions(Lin: i32, Lout: i32, K: i32, S: i32, P: i32, tA: i32): i32 {
+  return max(tA, min(Lout, floorDiv(Lin - K + P, S) + 1));
 }
 
 /** singleInputForward handles up to this many taps (the paper CNN's conv1 has 5). */
@@ -110,7 +131,7 @@ function singleInputForward(
         if (K > 3) acc = f32x4.add(acc, f32x4.mul(w3, v128.load(p3)));
         if (K > 4) acc = f32x4.add(acc, f32x4.mul(w4, v128.load(p4)));
         acc = f32x4.add(acc, bias);
-        v128.store(q, relu ? reluOf(acc) : acc);
+        v128.store(q, reluIf(acc, relu));
         p0 += 16; p1 += 16; p2 += 16; p3 += 16; p4 += 16; q += 16;
       }
     }
@@ -183,8 +204,7 @@ function weightGradByTap(
  * then added tap by tap.
  */
 function weightGradByChannel(Cin: i32, Lin: i32, Cout: i32, Lout: i32, K: i32, S: i32, P: i32, ld: i32, x: usize, dy: usize, dW: usize): void {
-  const tA = min(Lout, ceilDiv(P, S)); // first t with every tap inside x
-  const tB = max(tA, min(Lout, floorDiv(Lin - K + P, S) + 1)); // past the last one
+  const tA = firstInnerPosition(Lout, S, P), tB = pastInnerPositions(Lin, Lout, K, S, P, tA);
   if (tB == tA) {
     weightGradByTap(Cin, Lin, Cout, Lout, K, S, P, ld, x, dy, dW, 0, Lout, 0, K, 0);
     return;

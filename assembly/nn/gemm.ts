@@ -43,6 +43,12 @@ export const GEMM_RELU: i32 = 2;
   return f32x4.add(f32x4.pmax(v, zero), zero);
 }
 
+/** relu(v) when `on`, else v. */
+// @ts-ignore: decorator
+@inline export function reluIf(v: v128, on: bool): v128 {
+  return on ? relu(v) : v;
+}
+
 // @ts-ignore: decorator
 @inline export function epilogue(v: v128, c: usize, biasPtr: usize, flags: i32): v128 {
   if (biasPtr) v = f32x4.add(v, v128.load32_splat(biasPtr));
