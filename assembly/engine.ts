@@ -1,7 +1,10 @@
 // The training engine module (float32, SIMD): kernels, models, whole runs.
 export { alloc, resetHeap } from "./memory";
 export { gruForward, gruBackward, gruWorkspaceFloats } from "./nn/gru";
-export { evaluate, forwardInput, gradientsInput, resetBatches, resetOptimizer, trainSteps } from "./train";
+export { evaluate, forwardInput, lossAndGradients, optimizerStep, resetBatches, resetOptimizer, trainSteps } from "./train";
+// The plan and run-state tables, as wasm globals: test/abi.test.ts compares them with the TypeScript side.
+export * from "./abi/plan";
+export * from "./abi/state";
 export { initUniform } from "./nn/init";
 export { buildPattern, patternWords } from "./nn/sparse";
 export { winogradScratchFloats } from "./nn/conv-winograd";

@@ -34,6 +34,7 @@ const act64: Record<string, (v: number) => number> = {
   softplus: (v) => (v > 20 ? v : Math.log1p(Math.exp(v))),
   swish: (v) => v / (1 + Math.exp(-v)),
   silu: (v) => v / (1 + Math.exp(-v)),
+  gelu: (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))), // torch GELU(approximate='tanh')
 };
 
 /** Forward of one example in float64; tensors are flat (c, l) arrays; params consumed in order. */
@@ -201,23 +202,26 @@ describe.each(CASES)('%s: logits, loss and gradients match float64 finite differ
   it.each([1, 3, 7, 10])('batch %i', (batch) => {
     const spec: ModelSpec = { inputFeatures: features, classes: 3, layers };
     const trainer = new Trainer(engine, spec, { optimizer: 'sgd', lr: 0.1, batchSize: batch, seed: 7 + batch });
-    const layout = trainer.layout();
-    const x = uniforms(batch * features, 1000 + batch);
-    const y = Int32Array.from({ length: batch }, (_, i) => (i * 2 + batch) % 3);
-    const p = Float64Array.from(trainer.getParams());
-    const ref = model64(spec, layout, p, x, y);
-    expectClose(trainer.forward(x, batch), ref.logits, 'logits');
-    const { loss, grads } = trainer.gradients(x, y);
-    expectClose([loss], [ref.loss], 'loss');
-    const eps = 1e-6;
-    const fd = p.map((_, i) => {
-      const q = p.slice();
-      q[i] = p[i] + eps;
-      const plus = model64(spec, layout, q, x, y).loss;
-      q[i] = p[i] - eps;
-      return (plus - model64(spec, layout, q, x, y).loss) / (2 * eps);
-    });
-    for (const info of layout) expectClose(grads.subarray(info.offset, info.offset + info.size), fd.subarray(info.offset, info.offset + info.size), `grad ${info.name}`);
-    trainer.dispose();
+    try {
+      const layout = trainer.layout();
+      const x = uniforms(batch * features, 1000 + batch);
+      const y = Int32Array.from({ length: batch }, (_, i) => (i * 2 + batch) % 3);
+      const p = Float64Array.from(trainer.getParams());
+      const ref = model64(spec, layout, p, x, y);
+      expectClose(trainer.forward(x, batch), ref.logits, 'logits');
+      const { loss, grads } = trainer.gradients(x, y);
+      expectClose([loss], [ref.loss], 'loss');
+      const eps = 1e-6;
+      const fd = p.map((_, i) => {
+        const q = p.slice();
+        q[i] = p[i] + eps;
+        const plus = model64(spec, layout, q, x, y).loss;
+        q[i] = p[i] - eps;
+        return (plus - model64(spec, layout, q, x, y).loss) / (2 * eps);
+      });
+      for (const info of layout) expectClose(grads.subarray(info.offset, info.offset + info.size), fd.subarray(info.offset, info.offset + info.size), `grad ${info.name}`);
+    } finally {
+      trainer.dispose(); // the engine runs one Trainer at a time
+    }
   });
 });

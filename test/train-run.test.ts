@@ -218,13 +218,17 @@ describe('Trainer', () => {
     t.dispose();
   });
 
-  it('a new Trainer takes over the engine; the old one refuses to run', () => {
+  it('an Engine runs one Trainer at a time; a disposed Trainer refuses to run', () => {
     const a = new Trainer(engine, linearModel(), { optimizer: 'adam', lr: 0.01, batchSize: 10, seed: 0 });
+    expect(() => new Trainer(engine, linearModel(), { optimizer: 'adam', lr: 0.01, batchSize: 10, seed: 0 })).toThrow(
+      'this Engine still runs another Trainer: dispose() it before creating the next one',
+    );
+    expect(a.getParams().length).toBe(410);
+    a.dispose();
+    expect(() => a.trainSteps(1)).toThrow('this Trainer was disposed');
     const b = new Trainer(engine, linearModel(), { optimizer: 'adam', lr: 0.01, batchSize: 10, seed: 0 });
-    expect(() => a.getParams()).toThrow(/disposed/);
     expect(b.getParams().length).toBe(410);
     b.dispose();
-    expect(() => b.trainSteps(1)).toThrow(/disposed/);
   });
 
   it('rejects bad input naming the field and the allowed range', () => {

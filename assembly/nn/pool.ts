@@ -3,11 +3,9 @@
 //   x (C, Lin, ld) -> y (C, Lin / 2 (floor), ld);  y[c, t, :] = f(x[c, 2t, :], x[c, 2t+1, :])
 // max: gradient to the first arg-max on ties; avg: half to each; l2: sqrt(a² + b²) with
 // gradient d·a/y, and 0 where both inputs are 0 (as PyTorch). An odd last input
-// position is dropped (its gradient is 0).
-
-export const POOL_MAX: i32 = 0;
-export const POOL_AVG: i32 = 1;
-export const POOL_L2: i32 = 2;
+// position is dropped (its gradient is 0). The function codes (POOLING_*) are declared in
+// assembly/abi/plan.ts.
+import { POOLING_AVG, POOLING_MAX } from "../abi/plan";
 
 export function poolForward(kind: i32, C: i32, Lin: i32, ld: i32, x: usize, y: usize): void {
   const Lout = Lin >> 1;
@@ -20,8 +18,8 @@ export function poolForward(kind: i32, C: i32, Lin: i32, ld: i32, x: usize, y: u
         const a = v128.load(pa + o);
         const b = v128.load(pa + row + o);
         let v: v128;
-        if (kind == POOL_MAX) v = f32x4.max(a, b);
-        else if (kind == POOL_AVG) v = f32x4.mul(f32x4.add(a, b), f32x4.splat(0.5));
+        if (kind == POOLING_MAX) v = f32x4.max(a, b);
+        else if (kind == POOLING_AVG) v = f32x4.mul(f32x4.add(a, b), f32x4.splat(0.5));
         else v = f32x4.sqrt(f32x4.add(f32x4.mul(a, a), f32x4.mul(b, b)));
         v128.store(py + o, v);
       }
@@ -42,11 +40,11 @@ export function poolBackward(kind: i32, C: i32, Lin: i32, ld: i32, x: usize, y: 
       for (let o: usize = 0; o < row; o += 16) {
         const d = v128.load(dy + pyo + o);
         let da: v128, db: v128;
-        if (kind == POOL_MAX) {
+        if (kind == POOLING_MAX) {
           const first = f32x4.ge(v128.load(pa + o), v128.load(pa + row + o));
           da = v128.and(d, first);
           db = v128.andnot(d, first);
-        } else if (kind == POOL_AVG) {
+        } else if (kind == POOLING_AVG) {
           da = db = f32x4.mul(d, f32x4.splat(0.5));
         } else {
           const yv = v128.load(y + pyo + o);

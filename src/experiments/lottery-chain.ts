@@ -179,6 +179,7 @@ export function lotteryChainKind(engine: Engine, data: TrainingData[], input: un
     final = trainer.getParams();
   }
 
+  trainer.dispose(); // the engine runs one Trainer at a time
   const transfer: TransferResult[] = [];
   if (config.transfer && ticket) {
     const t = config.transfer;
@@ -195,8 +196,6 @@ export function lotteryChainKind(engine: Engine, data: TrainingData[], input: un
       transfer.push({ data: which, sparsity: schedule[transferLevel], train_acc: finiteOrNull(retrainer.evaluate('train').acc), test_loss: last[1], test_acc: last[2], curve });
     }
     retrainer.dispose();
-  } else {
-    trainer.dispose();
   }
   return {
     config,

@@ -1,12 +1,22 @@
-// Compiles a model spec into the engine's plan (see assembly/train.ts): the flat
-// parameter layout in PyTorch's named_parameters order, one op per layer (relu
-// fused into a preceding dense/conv), activation buffers and their gradients, and
-// whether each backward op writes or adds into its input's gradient.
+// Compiles a model spec into the engine's ops (the plan format is declared once, in
+// assembly/abi/plan.ts): the flat parameter layout in PyTorch's named_parameters
+// order, one op per layer (relu fused into a preceding dense/conv) with its fields by
+// name, the activation buffers, the scratch each op needs, and whether each backward
+// op writes or adds into its inputs' gradients. Addresses are assigned afterwards, in
+// one place (src/train/layout.ts).
 import {
-  CONV_SCRATCH_WORD, FLAG_ACC, FLAG_ACC2, FLAG_RELU, OP_ACT, OP_ADD, OP_CONV, OP_DENSE, OP_GRU, OP_POOL, OP_WORDS,
-  activationCode, poolCode,
-} from './plan.js';
-import { validateModel, walkShapes, type LayerSpec, type ModelSpec, type Shape } from './spec.js';
+  ACTIVATION_ELU, ACT_FEATURES, ACT_FN, ACTIVATION_GELU, ACTIVATION_IDENTITY, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTPLUS, ACTIVATION_SWISH, ACTIVATION_TANH,
+  ADD_DIN2, ADD_FEATURES, ADD_IN2, CONV_CIN, CONV_COUT, CONV_K, CONV_LIN, CONV_LOUT, CONV_PADDING, CONV_STRIDE, CONV_WINOGRAD,
+  DENSE_IN, DENSE_OUT, DENSE_XT, FLAG_ACC, FLAG_ACC2, FLAG_RELU, GRU_D, GRU_H, GRU_T, GRU_WORKSPACE, GRU_X, GRU_Y,
+  OP_ACT, OP_ADD, OP_CONV, OP_DENSE, OP_DIN, OP_GRU, OP_IN, OP_POOL, POOLING_AVG, POOL_CHANNELS, POOL_FN, POOLING_L2, POOL_LIN, POOLING_MAX,
+} from '../../assembly/abi/plan.js';
+import { validateModel, walkShapes, type ActivationKind, type LayerSpec, type ModelSpec, type PoolFn, type Shape } from './spec.js';
+
+const ACTIVATION_CODES: Record<ActivationKind, number> = {
+  identity: ACTIVATION_IDENTITY, relu: ACTIVATION_RELU, tanh: ACTIVATION_TANH, sigmoid: ACTIVATION_SIGMOID, elu: ACTIVATION_ELU,
+  softplus: ACTIVATION_SOFTPLUS, swish: ACTIVATION_SWISH, silu: ACTIVATION_SWISH, gelu: ACTIVATION_GELU,
+};
+const POOL_CODES: Record<PoolFn, number> = { max: POOLING_MAX, avg: POOLING_AVG, l2: POOLING_L2 };
 
 /** One parameter tensor: PyTorch name and shape, position in the flat buffer (floats). */
 export interface ParamInfo {
@@ -20,15 +30,48 @@ export interface ParamInfo {
   bound: number;
 }
 
-interface Op {
-  code: number;
-  input: number; // activation buffer ids; 0 is the data input
-  output: number;
-  input2: number; // ADD's second input, else -1
+/** An activation buffer an op reads: the words of its address and of its gradient's, and the flag saying "add into that gradient". */
+export interface OpInput {
+  buffer: number; // activation buffer id; 0 is the data input (no gradient)
+  word: number;
+  gradWord: number;
+  accumulateFlag: number;
+}
+
+/** The engine functions that size kernel scratch (assembly/engine.ts exports them). */
+export interface KernelSizes {
+  gruWorkspaceFloats(B: number, T: number, H: number, D: number): number;
+  winogradScratchFloats(Cin: number, Lin: number, Cout: number, Lout: number, K: number, S: number, P: number, ld: number): number;
+}
+
+/** What decides an op's scratch: the evaluation batch (columns) and the kernel variants in use. */
+export interface ScratchContext {
+  ld: number;
+  kernels: KernelSizes;
+  winograd: boolean;
+}
+
+/** Memory an op needs beyond its activations; the layout puts its address into `word` (0 floats: none, the word stays 0). */
+export interface ScratchNeed {
+  word: number;
+  floats: (ctx: ScratchContext) => number;
+  /** Needs with the same key share one region, sized for the largest (ops run one at a time). */
+  shared?: string;
+}
+
+/** One op of the plan before addresses are known. */
+export interface Op {
+  kind: number; // OP_*
+  inputs: OpInput[];
+  output: number; // activation buffer id
   flags: number;
   param: number; // float offset of the op's first parameter, -1 when none
-  fields: number[]; // plan words 8.. (pointer fields are filled in by encodePlan)
+  /** Integer fields by word (assembly/abi/plan.ts). */
+  fields: Record<number, number>;
+  scratch: ScratchNeed[];
 }
+
+const mainInput = (buffer: number): OpInput => ({ buffer, word: OP_IN, gradWord: OP_DIN, accumulateFlag: FLAG_ACC });
 
 export interface CompiledModel {
   spec: ModelSpec;
@@ -41,8 +84,6 @@ export interface CompiledModel {
   output: number;
   /** Multiply-adds of one example's forward pass. */
   macsPerExample: number;
-  /** Floats per batch column of the scratch shared by dense backward ops (xᵀ). */
-  scratchPerColumn: number;
 }
 
 export function compileModel(input: ModelSpec): CompiledModel {
@@ -77,34 +118,41 @@ export function compileModel(input: ModelSpec): CompiledModel {
       const { input: inShape, output: outShape } = shapes.get(label)!;
       const next = layers[i + 1];
       const fuseRelu = next?.kind === 'activation' && next.fn === 'relu';
-      const emit = (code: number, param: number, fields: number[], features: number, flags = 0) => {
+      const emit = (kind: number, param: number, fields: Record<number, number>, features: number, flags = 0, scratch: ScratchNeed[] = []) => {
         const output = newBuffer(features);
-        ops.push({ code, input: current, output, input2: -1, flags, param, fields });
+        ops.push({ kind, inputs: [mainInput(current)], output, flags, param, fields, scratch });
         current = output;
       };
       switch (layer.kind) {
         case 'dense': {
           const name = layer.name ?? `dense${label}`;
           const p = addParams(name, [['weight', [layer.out, layer.in]], ['bias', [layer.out]]], 1 / Math.sqrt(layer.in));
-          emit(OP_DENSE, p, [layer.in, layer.out], layer.out, fuseRelu ? FLAG_RELU : 0);
+          const xT: ScratchNeed = { word: DENSE_XT, floats: ({ ld }) => layer.in * ld, shared: 'dense xT' };
+          emit(OP_DENSE, p, { [DENSE_IN]: layer.in, [DENSE_OUT]: layer.out }, layer.out, fuseRelu ? FLAG_RELU : 0, [xT]);
           macs += layer.in * layer.out;
           if (fuseRelu) i++;
           break;
         }
         case 'conv1d': {
           const { inChannels: cin, outChannels: cout, kernel: k } = layer;
+          const [stride, padding, lin, lout] = [layer.stride ?? 1, layer.padding ?? 0, inShape.l, outShape.l];
           const name = layer.name ?? `conv${label}`;
           const p = addParams(name, [['weight', [cout, cin, k]], ['bias', [cout]]], 1 / Math.sqrt(cin * k));
-          emit(OP_CONV, p, [cin, inShape.l, cout, outShape.l, k, layer.stride ?? 1, layer.padding ?? 0], cout * outShape.l, fuseRelu ? FLAG_RELU : 0);
-          macs += cout * outShape.l * cin * k;
+          const winograd: ScratchNeed = {
+            word: CONV_WINOGRAD,
+            floats: (ctx) => (ctx.winograd ? ctx.kernels.winogradScratchFloats(cin, lin, cout, lout, k, stride, padding, ctx.ld) : 0),
+          };
+          const fields = { [CONV_CIN]: cin, [CONV_LIN]: lin, [CONV_COUT]: cout, [CONV_LOUT]: lout, [CONV_K]: k, [CONV_STRIDE]: stride, [CONV_PADDING]: padding };
+          emit(OP_CONV, p, fields, cout * lout, fuseRelu ? FLAG_RELU : 0, [winograd]);
+          macs += cout * lout * cin * k;
           if (fuseRelu) i++;
           break;
         }
         case 'activation':
-          emit(OP_ACT, -1, [inShape.c * inShape.l, activationCode(layer.fn)], inShape.c * inShape.l);
+          emit(OP_ACT, -1, { [ACT_FEATURES]: inShape.c * inShape.l, [ACT_FN]: ACTIVATION_CODES[layer.fn] }, inShape.c * inShape.l);
           break;
         case 'pool':
-          emit(OP_POOL, -1, [inShape.c, inShape.l, poolCode(layer.fn)], outShape.c * outShape.l);
+          emit(OP_POOL, -1, { [POOL_CHANNELS]: inShape.c, [POOL_LIN]: inShape.l, [POOL_FN]: POOL_CODES[layer.fn] }, outShape.c * outShape.l);
           break;
         case 'flatten':
           break; // (C, L, ld) is already (C*L, ld)
@@ -112,7 +160,8 @@ export function compileModel(input: ModelSpec): CompiledModel {
           const start = current;
           const body = compileList(layer.body, current, `${label}.`);
           const output = newBuffer(buffers[start]);
-          ops.push({ code: OP_ADD, input: start, output, input2: body, flags: 0, param: -1, fields: [0, 0, buffers[start]] });
+          const bodyInput: OpInput = { buffer: body, word: ADD_IN2, gradWord: ADD_DIN2, accumulateFlag: FLAG_ACC2 };
+          ops.push({ kind: OP_ADD, inputs: [mainInput(start), bodyInput], output, flags: 0, param: -1, fields: { [ADD_FEATURES]: buffers[start] }, scratch: [] });
           current = output;
           break;
         }
@@ -125,7 +174,11 @@ export function compileModel(input: ModelSpec): CompiledModel {
             [`weight_ih_${s}`, [3 * H, 1]], [`weight_hh_${s}`, [3 * H, H]], [`bias_ih_${s}`, [3 * H]], [`bias_hh_${s}`, [3 * H]],
           ]);
           const p = addParams(name, tensors, 1 / Math.sqrt(H));
-          emit(OP_GRU, p, [T, H, D], T * D * H);
+          emit(OP_GRU, p, { [GRU_T]: T, [GRU_H]: H, [GRU_D]: D }, T * D * H, 0, [
+            { word: GRU_WORKSPACE, floats: ({ ld, kernels }) => kernels.gruWorkspaceFloats(ld, T, H, D) },
+            { word: GRU_X, floats: ({ ld }) => ld * T },
+            { word: GRU_Y, floats: ({ ld }) => ld * T * D * H },
+          ]);
           macs += D * T * 3 * H * (H + 1);
           break;
         }
@@ -138,63 +191,11 @@ export function compileModel(input: ModelSpec): CompiledModel {
   // Backward runs the ops in reverse: the first to reach a gradient buffer writes it, later ones add.
   const written = new Set<number>();
   for (let i = ops.length - 1; i >= 0; i--) {
-    const op = ops[i];
-    if (op.input !== 0) {
-      if (written.has(op.input)) op.flags |= FLAG_ACC;
-      written.add(op.input);
-    }
-    if (op.input2 > 0) {
-      if (written.has(op.input2)) op.flags |= FLAG_ACC2;
-      written.add(op.input2);
+    for (const input of ops[i].inputs) {
+      if (input.buffer === 0) continue;
+      if (written.has(input.buffer)) ops[i].flags |= input.accumulateFlag;
+      written.add(input.buffer);
     }
   }
-  const denseInputs = ops.filter((op) => op.code === OP_DENSE).map((op) => op.fields[0]);
-  return { spec, params, paramCount, buffers, ops, output, macsPerExample: macs, scratchPerColumn: Math.max(0, ...denseInputs) };
-}
-
-/** Byte addresses the plan refers to (all inside the engine's memory). */
-export interface PlanAddresses {
-  params: number;
-  grads: number;
-  /** Activation buffer per id, and its gradient (0 for the data input). */
-  act: number[];
-  grad: number[];
-  /** Per GRU op, in op order: its workspace and the batch-major staging of x and of out/dOut. */
-  gru: { workspace: number; x: number; out: number }[];
-  /** scratchPerColumn * ld floats. */
-  scratch: number;
-  /** Per op (by index): a conv op's Winograd scratch, 0 for the direct kernels (and for other ops). */
-  convScratch: number[];
-}
-
-/** The plan records (OP_WORDS i32 each), see assembly/train.ts. */
-export function encodePlan(model: CompiledModel, at: PlanAddresses): Int32Array {
-  const plan = new Int32Array(model.ops.length * OP_WORDS);
-  let gruIndex = 0;
-  model.ops.forEach((op, i) => {
-    const w = plan.subarray(i * OP_WORDS, (i + 1) * OP_WORDS);
-    w[0] = op.code;
-    w[1] = at.act[op.input];
-    w[2] = at.act[op.output];
-    w[3] = at.grad[op.input];
-    w[4] = at.grad[op.output];
-    w[5] = op.flags;
-    w[6] = op.param >= 0 ? at.params + 4 * op.param : 0;
-    w[7] = op.param >= 0 ? at.grads + 4 * op.param : 0;
-    w.set(op.fields, 8);
-    if (op.code === OP_DENSE) {
-      w[10] = at.scratch;
-    } else if (op.code === OP_CONV) {
-      w[CONV_SCRATCH_WORD] = at.convScratch[i];
-    } else if (op.code === OP_ADD) {
-      w[8] = at.act[op.input2];
-      w[9] = at.grad[op.input2];
-    } else if (op.code === OP_GRU) {
-      const g = at.gru[gruIndex++];
-      w[11] = g.workspace;
-      w[12] = g.x;
-      w[13] = g.out;
-    }
-  });
-  return plan;
+  return { spec, params, paramCount, buffers, ops, output, macsPerExample: macs };
 }

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { ConfigError, boolean, integer, oneOf, parseConfig } from '../schema.js';
 
-export const ACTIVATIONS = ['identity', 'relu', 'tanh', 'sigmoid', 'elu', 'softplus', 'swish', 'silu'] as const;
+export const ACTIVATIONS = ['identity', 'relu', 'tanh', 'sigmoid', 'elu', 'softplus', 'swish', 'silu', 'gelu'] as const;
 export type ActivationKind = (typeof ACTIVATIONS)[number];
 export const POOLS = ['max', 'avg', 'l2'] as const;
 export type PoolFn = (typeof POOLS)[number];

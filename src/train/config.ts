@@ -6,11 +6,12 @@ import { parseDatasetArgs } from '../data/args.js';
 import { cnnModel, convPoolModel, gruModel, linearModel, mlp3Model, mlpModel } from '../models/presets.js';
 import type { ModelSpec } from '../models/spec.js';
 import { ConfigError, boolean, finite, integer, oneOf, parseConfig } from '../schema.js';
+import { OPTIMIZERS } from './optimizers.js';
 import type { ModelName, RunConfig } from './types.js';
 
 export const MODEL_NAMES = ['linear', 'mlp', 'cnn', 'gru', 'mlp3', 'convpool'] as const;
 export const POOL_KINDS = ['none', 'stride', 'max', 'avg', 'l2'] as const;
-export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
+export { OPTIMIZERS };
 export const BATCH_ORDERS = ['sequential', 'shuffle'] as const;
 /** Steps when neither steps nor epochs is given (the paper's 6000). */
 export const DEFAULT_STEPS = 6000;

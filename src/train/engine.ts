@@ -1,6 +1,7 @@
 // One instance of the `engine` wasm module. An Engine runs one Trainer at a time
-// and is reused across runs (in a worker: create it once, then one Trainer per run);
-// a new Trainer claims the engine's whole memory, which disposes the previous one.
+// and is reused across runs (in a worker: create it once, then one Trainer per run):
+// a Trainer holds the engine's whole memory from its construction until dispose(),
+// and creating another one while it is live is an error.
 import { compileWasm, instantiateWasm, type WasmExports } from '../engine/wasm.js';
 
 /** The engine module's exports (see assembly/engine.ts). Pointers are byte addresses. */
@@ -8,7 +9,8 @@ export interface EngineExports extends WasmExports {
   trainSteps(state: number, n: number): void;
   evaluate(state: number, split: number): void;
   forwardInput(state: number, batch: number): void;
-  gradientsInput(state: number, batch: number): void;
+  lossAndGradients(state: number, batch: number): number;
+  optimizerStep(state: number): void;
   resetBatches(state: number): void;
   resetOptimizer(state: number): void;
   initUniform(seed: number, specs: number, count: number, base: number): void;
@@ -30,8 +32,11 @@ export class Engine {
     return new Engine(await instantiateWasm<EngineExports>(module ?? (await compileWasm('engine'))));
   }
 
-  /** Gives the whole memory to `owner`: the previous owner is disposed and the heap reset. */
+  /** Gives the whole memory to `owner` (the heap reset); throws while another owner holds it. */
   claim(owner: object): void {
+    if (this.owner !== null && this.owner !== owner) {
+      throw new Error('this Engine still runs another Trainer: dispose() it before creating the next one');
+    }
     this.owner = owner;
     this.wasm.resetHeap();
   }
@@ -41,7 +46,7 @@ export class Engine {
     return this.owner === owner;
   }
 
-  /** Frees everything `owner` allocated (no-op when another owner took over). */
+  /** Frees everything `owner` allocated (no-op when `owner` does not hold the engine, e.g. a second dispose()). */
   release(owner: object): void {
     if (this.owner !== owner) return;
     this.owner = null;

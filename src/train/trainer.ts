@@ -4,11 +4,20 @@
 // float32 in PyTorch's named_parameters order and layout (see layout()).
 import { z } from 'zod';
 import type { TrainingData } from '../data/types.js';
-import { compileModel, encodePlan, type CompiledModel, type ParamInfo } from '../models/compile.js';
-import { DENSE_PATTERN_WORD, F, OP_CONV, OP_DENSE, OP_GRU, OP_WORDS, OPTIMIZER_CODES, ORDER_CODES, S, STATE_BYTES, STATE_F64_BYTE } from '../models/plan.js';
+import { DENSE_IN, DENSE_OUT, DENSE_PATTERN, OP_DENSE, OP_WORDS } from '../../assembly/abi/plan.js';
+import {
+  F_ALPHA, F_BETA1, F_BETA2, F_EPS, F_INITIAL_SQUARE_AVG, F_LR, F_MOMENTUM, F_OUT_LOSS, F_WEIGHT_DECAY,
+  ORDER_SEQUENTIAL, ORDER_SHUFFLE, STATE_F64_BYTE, STATE_F64_SLOTS, STATE_I32_WORDS,
+  S_BATCH, S_CLASSES, S_DLOGITS, S_FEATURES, S_GRADS, S_INPUT, S_LABELS, S_LDMAX, S_LOGITS, S_MASK, S_NOPS, S_NPARAMS,
+  S_OPTIMIZER, S_OPT_A, S_OPT_B, S_ORDER, S_OUT_CORRECT, S_OUT_DIVERGED, S_OUT_STEPS, S_PARAMS, S_PERM, S_PLAN,
+  S_SHUFFLE_SEED, S_TEST_N, S_TEST_X, S_TEST_Y, S_TRAIN_N, S_TRAIN_X, S_TRAIN_Y,
+} from '../../assembly/abi/state.js';
+import { compileModel, type CompiledModel, type ParamInfo } from '../models/compile.js';
 import type { ModelSpec } from '../models/spec.js';
 import { ConfigError, finite, integer, oneOf, parseConfig } from '../schema.js';
 import type { Engine } from './engine.js';
+import { layoutRun } from './layout.js';
+import { OPTIMIZER_TABLE, OPTIMIZERS } from './optimizers.js';
 import type { BatchOrder, OptimizerName } from './types.js';
 
 export interface TrainerOptions {
@@ -26,7 +35,7 @@ export interface TrainerOptions {
 }
 
 const optionsSchema = z.strictObject({
-  optimizer: oneOf(['adam', 'sgd', 'rmsprop']),
+  optimizer: oneOf(OPTIMIZERS),
   lr: finite({ min: 0 }),
   momentum: finite({ min: 0, max: 1 }).optional(),
   weightDecay: finite({ min: 0 }).optional(),
@@ -46,6 +55,8 @@ export const SHUFFLE_SEED_XOR = 0x5eed5eed;
 /** Evaluation and forward() run in batches of max(batch size, this) (rounded up to 4). */
 const EVAL_BATCH = 256;
 
+const ORDER_CODES: Record<BatchOrder, number> = { sequential: ORDER_SEQUENTIAL, shuffle: ORDER_SHUFFLE };
+
 const padded = (n: number) => Math.ceil(n / 4) * 4;
 
 /**
@@ -60,9 +71,15 @@ interface DataRegion {
   ptr: number;
 }
 
+/**
+ * One model's training run inside an Engine, which it holds from construction to
+ * dispose(): an Engine runs one Trainer at a time (creating a second one while the
+ * first is live is an error), and a disposed Trainer throws on any use.
+ */
 export class Trainer {
   readonly model: CompiledModel;
   private readonly state: number;
+  private readonly planPtr: number;
   private readonly paramsPtr: number;
   private readonly gradsPtr: number;
   private readonly maskPtr: number;
@@ -75,7 +92,10 @@ export class Trainer {
   private readonly classes: number;
   private data: DataRegion | null = null;
   private trainN = 0;
-  /** Sparsity-pattern buffers of the dense ops (by op index), allocated at first use. */
+  /**
+   * Sparsity-pattern buffers of the dense ops (by op index): the one region outside the
+   * run's layout, allocated when a mask first needs it (each several times its weights).
+   */
   private readonly patterns = new Map<number, number>();
 
   constructor(
@@ -88,103 +108,68 @@ export class Trainer {
     this.features = model.inputFeatures;
     this.classes = model.classes;
     this.ldMax = padded(Math.max(opts.batchSize, EVAL_BATCH));
-    const { buffers, ops, paramCount } = this.model;
-    const nParams = padded(paramCount);
-    const gruOps = ops.filter((op) => op.code === OP_GRU);
-    const gruWorkspace = gruOps.map((op) => {
-      const [T, H, D] = op.fields;
-      return { workspace: engine.wasm.gruWorkspaceFloats(this.ldMax, T, H, D), x: this.ldMax * T, out: this.ldMax * T * D * H };
-    });
+    const optimizer = OPTIMIZER_TABLE[opts.optimizer];
 
     engine.claim(this);
-    // Every region is a multiple of 16 bytes: sizes in floats rounded up to 4.
-    let offset = 0;
-    const take = (floats: number) => {
-      const at = offset;
-      offset += padded(floats) * 4;
-      return at;
-    };
-    const state = take(STATE_BYTES / 4);
-    const plan = take(ops.length * OP_WORDS);
-    const params = take(nParams);
-    const grads = take(nParams);
-    const optA = take(nParams);
-    const optB = opts.optimizer === 'adam' ? take(nParams) : -1;
-    const mask = take(nParams);
-    const labels = take(this.ldMax);
-    const act = buffers.map((features) => take(features * this.ldMax));
-    const grad = buffers.map((features, id) => (id === 0 ? -1 : take(features * this.ldMax)));
-    const gru = gruWorkspace.map((g) => ({ workspace: take(g.workspace), x: take(g.x), out: take(g.out) }));
-    // per conv op: the Winograd kernels' scratch, or -1 (direct kernels)
-    const convScratch = ops.map((op) => {
-      if (op.code !== OP_CONV || opts.winograd === false) return -1;
-      const [cin, lin, cout, lout, k, stride, padding] = op.fields;
-      const floats = engine.wasm.winogradScratchFloats(cin, lin, cout, lout, k, stride, padding, this.ldMax);
-      return floats > 0 ? take(floats) : -1;
+    const layoutOptions = { ld: this.ldMax, kernels: engine.wasm, winograd: opts.winograd !== false, optimizerBuffers: optimizer.stateBuffers };
+    const at = layoutRun(this.model, layoutOptions, (bytes) => {
+      try {
+        const base = engine.alloc(bytes);
+        engine.f32(base, bytes / 4).fill(0); // the heap may hold a previous run's bytes
+        return base;
+      } catch (error) {
+        engine.release(this); // out of memory: leave the engine free for another Trainer
+        throw error;
+      }
     });
-    const initSpecs = take(this.model.params.length * 4);
-    const scratch = take(this.model.scratchPerColumn * this.ldMax);
-    const base = engine.alloc(offset);
-    engine.f32(base, offset / 4).fill(0); // the heap may hold a previous run's bytes
-    const abs = (rel: number) => (rel < 0 ? 0 : base + rel);
-
-    this.state = base + state;
-    this.paramsPtr = base + params;
-    this.gradsPtr = base + grads;
-    this.maskPtr = base + mask;
-    this.inputPtr = abs(act[0]);
-    this.labelsPtr = base + labels;
-    this.logitsPtr = abs(act[this.model.output]);
-    this.initSpecsPtr = base + initSpecs;
-    // init records (byte offset i32, length i32, bound f64), read by initUniform
+    this.state = at.state;
+    this.planPtr = at.plan;
+    this.paramsPtr = at.params;
+    this.gradsPtr = at.grads;
+    this.maskPtr = at.mask;
+    this.inputPtr = at.input;
+    this.labelsPtr = at.labels;
+    this.logitsPtr = at.logits;
+    this.initSpecsPtr = at.initSpecs;
     const view = new DataView(engine.wasm.memory.buffer, this.initSpecsPtr, this.model.params.length * 16);
     this.model.params.forEach((p, i) => {
       view.setInt32(i * 16, p.offset * 4, true);
       view.setInt32(i * 16 + 4, p.size, true);
       view.setFloat64(i * 16 + 8, p.bound, true);
     });
-    const planWords = encodePlan(this.model, {
-      params: this.paramsPtr,
-      grads: this.gradsPtr,
-      act: act.map(abs),
-      grad: grad.map(abs),
-      gru: gru.map((g) => ({ workspace: abs(g.workspace), x: abs(g.x), out: abs(g.out) })),
-      scratch: base + scratch,
-      convScratch: convScratch.map(abs),
-    });
-    engine.i32(base + plan, planWords.length).set(planWords);
+    engine.i32(at.plan, at.planWords.length).set(at.planWords);
 
     const adam = { ...ADAM_DEFAULTS, ...opts.adam };
     const rmsprop = { ...RMSPROP_DEFAULTS, ...opts.rmsprop };
-    const words = engine.i32(this.state, STATE_F64_BYTE / 4);
-    words[S.PLAN] = base + plan;
-    words[S.NOPS] = ops.length;
-    words[S.PARAMS] = this.paramsPtr;
-    words[S.GRADS] = this.gradsPtr;
-    words[S.OPT_A] = base + optA;
-    words[S.OPT_B] = abs(optB);
-    words[S.MASK] = 0;
-    words[S.NPARAMS] = nParams;
-    words[S.OPTIMIZER] = OPTIMIZER_CODES[opts.optimizer];
-    words[S.BATCH] = opts.batchSize;
-    words[S.LDMAX] = this.ldMax;
-    words[S.FEATURES] = this.features;
-    words[S.CLASSES] = this.classes;
-    words[S.INPUT] = this.inputPtr;
-    words[S.LABELS] = this.labelsPtr;
-    words[S.LOGITS] = this.logitsPtr;
-    words[S.DLOGITS] = abs(grad[this.model.output]);
-    words[S.ORDER] = ORDER_CODES[opts.batchOrder ?? 'sequential'];
-    words[S.SHUFFLE_SEED] = (opts.seed ^ SHUFFLE_SEED_XOR) | 0;
-    const floats = engine.f64(this.state + STATE_F64_BYTE, (STATE_BYTES - STATE_F64_BYTE) / 8);
-    floats[F.LR] = opts.lr;
-    floats[F.MOMENTUM] = opts.momentum ?? 0;
-    floats[F.WEIGHT_DECAY] = opts.weightDecay ?? 0;
-    floats[F.BETA1] = adam.beta1;
-    floats[F.BETA2] = adam.beta2;
-    floats[F.EPS] = opts.optimizer === 'rmsprop' ? rmsprop.eps : adam.eps;
-    floats[F.ALPHA] = rmsprop.alpha;
-    floats[F.INITIAL_SQUARE_AVG] = rmsprop.initialSquareAvg;
+    const words = this.words();
+    words[S_PLAN] = at.plan;
+    words[S_NOPS] = this.model.ops.length;
+    words[S_PARAMS] = at.params;
+    words[S_GRADS] = at.grads;
+    words[S_OPT_A] = at.optA;
+    words[S_OPT_B] = at.optB;
+    words[S_MASK] = 0;
+    words[S_NPARAMS] = at.paramFloats;
+    words[S_OPTIMIZER] = optimizer.code;
+    words[S_BATCH] = opts.batchSize;
+    words[S_LDMAX] = this.ldMax;
+    words[S_FEATURES] = this.features;
+    words[S_CLASSES] = this.classes;
+    words[S_INPUT] = at.input;
+    words[S_LABELS] = at.labels;
+    words[S_LOGITS] = at.logits;
+    words[S_DLOGITS] = at.dLogits;
+    words[S_ORDER] = ORDER_CODES[opts.batchOrder ?? 'sequential'];
+    words[S_SHUFFLE_SEED] = (opts.seed ^ SHUFFLE_SEED_XOR) | 0;
+    const floats = engine.f64(this.state + STATE_F64_BYTE, STATE_F64_SLOTS);
+    floats[F_LR] = opts.lr;
+    floats[F_MOMENTUM] = opts.momentum ?? 0;
+    floats[F_WEIGHT_DECAY] = opts.weightDecay ?? 0;
+    floats[F_BETA1] = adam.beta1;
+    floats[F_BETA2] = adam.beta2;
+    floats[F_EPS] = opts.optimizer === 'rmsprop' ? rmsprop.eps : adam.eps;
+    floats[F_ALPHA] = rmsprop.alpha;
+    floats[F_INITIAL_SQUARE_AVG] = rmsprop.initialSquareAvg;
 
     engine.wasm.resetBatches(this.state);
     this.resetOptimizer();
@@ -233,13 +218,13 @@ export class Trainer {
     transpose(data.xTest, nTest, xtAt);
     this.engine.i32(ytAt, nTest).set(data.yTest);
     const words = this.words();
-    words[S.TRAIN_X] = xAt;
-    words[S.TRAIN_Y] = yAt;
-    words[S.TRAIN_N] = nTrain;
-    words[S.PERM] = permAt;
-    words[S.TEST_X] = xtAt;
-    words[S.TEST_Y] = ytAt;
-    words[S.TEST_N] = nTest;
+    words[S_TRAIN_X] = xAt;
+    words[S_TRAIN_Y] = yAt;
+    words[S_TRAIN_N] = nTrain;
+    words[S_PERM] = permAt;
+    words[S_TEST_X] = xtAt;
+    words[S_TEST_Y] = ytAt;
+    words[S_TEST_N] = nTest;
     this.trainN = nTrain;
     this.resetBatches();
   }
@@ -278,7 +263,7 @@ export class Trainer {
       this.checkLength('mask', mask);
       this.engine.f32(this.maskPtr, padded(this.paramCount)).fill(0).set(mask);
     }
-    this.words()[S.MASK] = mask ? this.maskPtr : 0;
+    this.words()[S_MASK] = mask ? this.maskPtr : 0;
     this.applyMask();
     this.choosePatterns(mask ? sparseMaxDensity : -1);
   }
@@ -306,17 +291,17 @@ export class Trainer {
     parseConfig(integer({ min: 0, max: 2 ** 31 - 1 }), n, 'steps');
     this.engine.wasm.trainSteps(this.state, n);
     const words = this.words();
-    return { steps: words[S.OUT_STEPS], loss: this.outLoss(), diverged: words[S.OUT_DIVERGED] !== 0 };
+    return { steps: words[S_OUT_STEPS], loss: this.outLoss(), diverged: words[S_OUT_DIVERGED] !== 0 };
   }
 
   /** Mean loss and accuracy (fraction) over a whole split. */
   evaluate(split: 'train' | 'test'): { loss: number; acc: number } {
     this.check();
     parseConfig(oneOf(['train', 'test']), split, 'split');
-    const n = this.words()[split === 'train' ? S.TRAIN_N : S.TEST_N];
+    const n = this.words()[split === 'train' ? S_TRAIN_N : S_TEST_N];
     if (!this.data || n === 0) return { loss: NaN, acc: NaN };
     this.engine.wasm.evaluate(this.state, split === 'train' ? 0 : 1);
-    return { loss: this.outLoss(), acc: this.words()[S.OUT_CORRECT] / n };
+    return { loss: this.outLoss(), acc: this.words()[S_OUT_CORRECT] / n };
   }
 
   /** Logits (batch, classes) row-major for x (batch, features) row-major. */
@@ -335,42 +320,78 @@ export class Trainer {
     return out;
   }
 
-  /** Mean cross-entropy of (x, y) and its gradient (PyTorch order), without updating. */
+  /** Mean cross-entropy of (x, y) and a copy of its gradient (PyTorch order), without updating. */
   gradients(x: Float32Array, y: Int32Array): { loss: number; grads: Float32Array } {
-    this.check();
-    const batch = y.length;
-    this.checkRows(x, batch);
-    if (batch < 1 || batch > this.ldMax) throw new ConfigError(`gradients takes 1 to ${this.ldMax} examples, got ${batch}`, 'y');
-    this.checkLabels('y', y);
-    this.writeInput(x, batch);
-    this.engine.i32(this.labelsPtr, batch).set(y);
-    this.engine.wasm.gradientsInput(this.state, batch);
-    return { loss: this.outLoss(), grads: this.engine.f32(this.gradsPtr, this.paramCount).slice() };
+    const loss = this.runLossAndGradients(x, y, 'gradients');
+    return { loss, grads: this.grads().slice() };
   }
 
-  /** Frees the engine memory this trainer holds; the trainer is unusable afterwards. */
+  /**
+   * Mean cross-entropy of (x, y) at the current parameters (those in params()), with
+   * its gradient written into grads(); no optimizer step (step() applies one).
+   * Takes 1 to max(batchSize, 256) examples.
+   */
+  lossAndGradients(x: Float32Array, y: Int32Array): number {
+    return this.runLossAndGradients(x, y, 'lossAndGradients');
+  }
+
+  /** One optimizer update from the gradients now in grads() (then the mask, if set). */
+  step(): void {
+    this.check();
+    this.engine.wasm.optimizerStep(this.state);
+  }
+
+  /**
+   * The parameters in place (paramCount floats, PyTorch order): a view into the
+   * engine's memory, no copy. Writes take effect at the next call; after a write
+   * under a mask, call setParams instead (it re-applies the mask). The view is
+   * invalidated when the engine's memory grows (setData, setMask may grow it) and
+   * when the Trainer is disposed: take a fresh one after those.
+   */
+  params(): Float32Array {
+    this.check();
+    return this.engine.f32(this.paramsPtr, this.paramCount);
+  }
+
+  /** The gradients of the last lossAndGradients (or training step) in place: a view like params(). */
+  grads(): Float32Array {
+    this.check();
+    return this.engine.f32(this.gradsPtr, this.paramCount);
+  }
+
+  /** Frees the engine memory this trainer holds; the trainer is unusable afterwards, the engine free for the next one. */
   dispose(): void {
     this.engine.release(this);
   }
 
+  private runLossAndGradients(x: Float32Array, y: Int32Array, caller: string): number {
+    this.check();
+    const batch = y.length;
+    this.checkRows(x, batch);
+    if (batch < 1 || batch > this.ldMax) throw new ConfigError(`${caller} takes 1 to ${this.ldMax} examples, got ${batch}`, 'y');
+    this.checkLabels('y', y);
+    this.writeInput(x, batch);
+    this.engine.i32(this.labelsPtr, batch).set(y);
+    return this.engine.wasm.lossAndGradients(this.state, batch);
+  }
+
   private check(): void {
-    if (!this.engine.owns(this)) throw new Error('this Trainer was disposed (or its Engine now runs another Trainer)');
+    if (!this.engine.owns(this)) throw new Error('this Trainer was disposed: its engine memory is freed; create a new Trainer');
   }
 
   private words(): Int32Array {
-    return this.engine.i32(this.state, STATE_F64_BYTE / 4);
+    return this.engine.i32(this.state, STATE_I32_WORDS);
   }
 
   private outLoss(): number {
-    return this.engine.f64(this.state + STATE_F64_BYTE + 8 * F.OUT_LOSS, 1)[0];
+    return this.engine.f64(this.state + STATE_F64_BYTE + 8 * F_OUT_LOSS, 1)[0];
   }
 
   /** Points each dense op at a pattern of its kept weights when it keeps at most maxDensity of them (-1: none). */
   private choosePatterns(maxDensity: number): void {
-    const plan = this.words()[S.PLAN];
     this.model.ops.forEach((op, i) => {
-      if (op.code !== OP_DENSE) return;
-      const [IN, OUT] = op.fields;
+      if (op.kind !== OP_DENSE) return;
+      const IN = op.fields[DENSE_IN], OUT = op.fields[DENSE_OUT];
       const weightMask = this.maskPtr + 4 * op.param;
       let pattern = 0;
       if (maxDensity >= 0) {
@@ -382,12 +403,13 @@ export class Trainer {
           this.engine.wasm.buildPattern(IN, OUT, weightMask, pattern);
         }
       }
-      this.engine.i32(plan + 4 * (i * OP_WORDS + DENSE_PATTERN_WORD), 1)[0] = pattern;
+      // a fresh view: alloc may have grown the memory
+      this.engine.i32(this.planPtr, this.model.ops.length * OP_WORDS)[i * OP_WORDS + DENSE_PATTERN] = pattern;
     });
   }
 
   private applyMask(): void {
-    if (!this.words()[S.MASK]) return;
+    if (!this.words()[S_MASK]) return;
     const p = this.engine.f32(this.paramsPtr, this.paramCount);
     const m = this.engine.f32(this.maskPtr, this.paramCount);
     for (let i = 0; i < p.length; i++) p[i] *= m[i];

@@ -1,9 +1,10 @@
 // The run config and run record shared by train/, sweep/ and experiments/.
 import type { DatasetArgs } from '../data/types.js';
+import type { OptimizerName } from './optimizers.js';
 
 export type ModelName = 'linear' | 'mlp' | 'cnn' | 'gru' | 'mlp3' | 'convpool';
 export type PoolKind = 'none' | 'stride' | 'max' | 'avg' | 'l2';
-export type OptimizerName = 'adam' | 'sgd' | 'rmsprop';
+export type { OptimizerName };
 export type BatchOrder = 'sequential' | 'shuffle';
 
 /** One training run, camelCase as the `train` flags; defaults applied by the run-config schema. */
