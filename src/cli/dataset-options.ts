@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { defaultDatasetArgs, parseDatasetArgs } from '../data/args.js';
 import type { DatasetArgs } from '../data/types.js';
 import { ConfigError } from '../schema.js';
-import { UsageError } from './main.js';
+import { UsageError } from './errors.js';
 
 type Kind = 'int' | 'float' | 'padding' | 'flag';
 interface Flag {

@@ -14,7 +14,7 @@ import { Engine } from '../train/engine.js';
 import { trainOnData } from '../train/run.js';
 import type { RunProgress, RunRecord } from '../train/types.js';
 import { addDatasetOptions, resolveDatasetOptions } from './dataset-options.js';
-import { UsageError } from './main.js';
+import { UsageError } from './errors.js';
 
 /** Run-config field -> flag, for the flags that carry a value. */
 const FLAGS = {
