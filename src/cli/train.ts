@@ -7,6 +7,7 @@
 import { Option, type Command } from 'commander';
 import { trainingData } from '../data/dataset.js';
 import { makeDataset } from '../data/generator.js';
+import { MODEL_DEFAULTS, type ModelSizes } from '../models/presets.js';
 import { BATCH_ORDERS, MODEL_NAMES, OPTIMIZERS, POOL_KINDS, parseRunConfig, totalSteps } from '../train/config.js';
 import { Engine } from '../train/engine.js';
 import { trainOnData } from '../train/run.js';
@@ -14,11 +15,17 @@ import type { RunProgress, RunRecord } from '../train/types.js';
 import { addDatasetOptions, datasetFlagNames, datasetFlags, givenDatasetArgs } from './dataset-options.js';
 import { parseChoiceFlag, parseIntegerFlag, parseNumberFlag } from './flag-values.js';
 
+/** The models that take a size field, with their defaults: "mlp 100, mlp3 100, gru 6". */
+function sizeDefaults(field: 'hidden' | 'channels'): string {
+  const models: Record<string, ModelSizes> = MODEL_DEFAULTS;
+  return Object.entries(models).flatMap(([model, sizes]) => (sizes[field] === undefined ? [] : [`${model} ${sizes[field]}`])).join(', ');
+}
+
 /** Run-config field -> flag, for the flags that carry a value. */
 const FLAGS = {
-  hidden: { flag: '--hidden', kind: 'int', help: 'hidden units (mlp 100, mlp3 100, gru 6)' },
-  channels: { flag: '--channels', kind: 'int', help: 'conv channels (cnn 25, convpool 20)' },
-  pool: { flag: '--pool', kind: POOL_KINDS, help: 'convpool variant (default: max)' },
+  hidden: { flag: '--hidden', kind: 'int', help: `hidden units (${sizeDefaults('hidden')})` },
+  channels: { flag: '--channels', kind: 'int', help: `conv channels (${sizeDefaults('channels')})` },
+  pool: { flag: '--pool', kind: POOL_KINDS, help: `convpool variant (default: ${MODEL_DEFAULTS.convpool.pool})` },
   optimizer: { flag: '--optimizer', kind: OPTIMIZERS, help: 'optimizer (default: adam)' },
   lr: { flag: '--lr', kind: 'float', help: 'learning rate (default: 0.01)' },
   momentum: { flag: '--momentum', kind: 'float', help: 'SGD momentum (default: 0.9)' },

@@ -3,27 +3,20 @@
 // (hidden, channels, pool), and the model spec a config describes.
 import { z } from 'zod';
 import { parseDatasetArgs } from '../data/args.js';
-import { cnnModel, convPoolModel, gruModel, linearModel, mlp3Model, mlpModel } from '../models/presets.js';
+import { MODEL_DEFAULTS, POOL_KINDS, cnnModel, convPoolModel, gruModel, linearModel, mlp3Model, mlpModel, type ModelSizes } from '../models/presets.js';
 import type { ModelSpec } from '../models/spec.js';
 import { ConfigError, boolean, fieldName, finite, integer, nestedNames, oneOf, parseConfig, type FieldNames } from '../schema.js';
 import type { ModelName, RunConfig } from './types.js';
 
 export const MODEL_NAMES = ['linear', 'mlp', 'cnn', 'gru', 'mlp3', 'convpool'] as const;
-export const POOL_KINDS = ['none', 'stride', 'max', 'avg', 'l2'] as const;
+export { POOL_KINDS };
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
 export const BATCH_ORDERS = ['sequential', 'shuffle'] as const;
 /** Steps when neither steps nor epochs is given (the paper's 6000). */
 export const DEFAULT_STEPS = 6000;
 
 /** Which models take which size fields, and their defaults. */
-const MODEL_FIELDS: Record<ModelName, { hidden?: number; channels?: number; pool?: 'max' }> = {
-  linear: {},
-  mlp: { hidden: 100 },
-  mlp3: { hidden: 100 },
-  gru: { hidden: 6 },
-  cnn: { channels: 25 },
-  convpool: { channels: 20, pool: 'max' },
-};
+const MODEL_FIELDS: Record<ModelName, ModelSizes> = MODEL_DEFAULTS;
 
 const schema = z.strictObject({
   model: oneOf(MODEL_NAMES),
