@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// One entry file per module: assembly/<name>.ts -> build/<name>.wasm
-const MODULES = ['generator', 'engine'];
+// One entry file per module: assembly/<name>.ts -> build/<name>.wasm (bench: benchmarks only)
+const MODULES = ['generator', 'engine', 'bench'];
 
 const args = process.argv.slice(2);
 const force = args.includes('--force');
