@@ -11,7 +11,7 @@ export const GEMM_SHAPE = { m: 100, n: 300, k: 300 } as const;
 
 /** Best GFLOP/s over calls of about 50 ms each, within `seconds`. */
 export async function measureGemmPeak(seconds: number): Promise<number> {
-  const bytes = await readPackageFile('build/bench.wasm', 'run `npm run build:wasm` to build it');
+  const bytes = await readPackageFile('build/bench.wasm', 'run `node scripts/build-wasm.mjs bench` (npm run bench does) to build it');
   const wasm = await instantiateWasm<WasmExports>(await WebAssembly.compile(bytes));
   if (typeof wasm.benchGemm !== 'function') throw new Error('build/bench.wasm exports no benchGemm(m, n, k, reps)');
   const benchGemm = wasm.benchGemm as BenchGemm;
