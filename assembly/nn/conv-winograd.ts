@@ -27,8 +27,8 @@ import { GEMM_ACC, GEMM_RELU, gemmNN, gemmNT, reluIf } from "./gemm";
 
 const BLOCK = 5; // outputs per block
 const TERMS = 6; // channel GEMMs per block for the odd part (Toom-Cook points)
-// from about 20 channels the saved GEMMs outweigh the transforms (measured: +3 to +7 % steps/s
-// at 20 to 35 channels); 30 keeps the paper CNN (25 channels) on the direct kernels, whose
+// from about 20 channels the saved GEMMs outweigh the transforms (docs/kernels.md, bench
+// section winograd); 30 keeps the paper CNN (25 channels) on the direct kernels, whose
 // rounding matches PyTorch's closely enough for the parity test's Adam step
 const MIN_CHANNELS = 30;
 
