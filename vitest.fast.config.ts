@@ -6,7 +6,7 @@
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
-export const FAST_TESTS = [
+const FAST_TESTS = [
   'test/nn-*.test.ts',
   'test/generator*.test.ts',
   'test/engine-load.test.ts',
