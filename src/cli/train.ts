@@ -41,12 +41,13 @@ type ValueField = keyof typeof FLAGS;
 
 /** The dataset flags, the two that clash with train's own renamed. */
 const DATASET_FLAGS = datasetFlags({ seed: '--dataset-seed', shuffleSeq: '--dataset-shuffle-seq' });
+const datasetFlagName = datasetFlagNames(DATASET_FLAGS);
 
 /** A run-config field's dotted path -> the flag that sets it, for validation messages. */
 function flagName(path: string): string {
   if (path === 'model') return '--model';
   if (path === 'shuffleSeq') return '--shuffle-seq';
-  if (path.startsWith('dataset.')) return datasetFlagNames(DATASET_FLAGS)(path.slice('dataset.'.length));
+  if (path.startsWith('dataset.')) return datasetFlagName(path.slice('dataset.'.length));
   return path in FLAGS ? FLAGS[path as ValueField].flag : path;
 }
 
