@@ -1,19 +1,13 @@
 // The dataset generator module (float64), see ../shared/spec/GENERATOR.md.
-// Each entry point starts from an empty heap: results stay valid until the next call.
+// Each entry point starts from an empty heap (generate and seededPermutation: the host
+// resets it first): results stay valid until the next call.
 import { MT19937 } from "./rng";
 
 export { alloc, resetHeap } from "./memory";
+export { seededPermutation } from "./rng";
 
 /** make_dataset (+ label noise on the first nTrain labels); the host resets the heap first. */
 export { makeDataset as generate } from "./data/make-dataset";
-
-/** np.random.seed(seed); np.random.permutation(n) as i32[n]; returns its pointer. */
-export function permutation(n: i32, seed: u32): usize {
-  heap.reset();
-  const out = heap.alloc(<usize>n << 2);
-  new MT19937(seed).permutation(out, n);
-  return out;
-}
 
 /** The first n draws of one kind after np.random.seed(seed), as f64[n] (kind 0 uint32, 1 rand, 2 randn, 3 randint(0, high)). */
 export function randomDraws(kind: i32, n: i32, seed: u32, high: i32): usize {

@@ -215,6 +215,11 @@ export class MT19937 {
   }
 }
 
+/** np.random.seed(seed); np.random.permutation(n), written to out[0..n) as i32 (both wasm modules export it). */
+export function seededPermutation(out: usize, n: i32, seed: u32): void {
+  new MT19937(seed).permutation(out, n);
+}
+
 /** random_sample() from two consecutive outputs: ((a >> 5) * 2^26 + (b >> 6)) / 2^53, formed as one exact integer. */
 // @ts-ignore: decorator
 @inline function randomDouble(a: u32, b: u32): f64 {

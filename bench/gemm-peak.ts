@@ -1,6 +1,8 @@
 // The machine's limit for our kernels: GFLOP/s of the engine's SIMD GEMM
-// micro-kernel, timed through its `benchGemm(m, n, k, reps)` export.
-import { compileWasm, instantiateWasm, type WasmExports } from '../src/engine/wasm.js';
+// micro-kernel, timed through the `benchGemm(m, n, k, reps)` export of the
+// benchmarks' own module (build/bench.wasm, built from assembly/bench.ts).
+import { readPackageFile } from '../src/engine/node-files.js';
+import { instantiateWasm, type WasmExports } from '../src/engine/wasm.js';
 
 type BenchGemm = (m: number, n: number, k: number, reps: number) => unknown;
 
@@ -9,8 +11,9 @@ export const GEMM_SHAPE = { m: 100, n: 300, k: 300 } as const;
 
 /** Best GFLOP/s over calls of about 50 ms each, within `seconds`. */
 export async function measureGemmPeak(seconds: number): Promise<number> {
-  const wasm = await instantiateWasm<WasmExports>(await compileWasm('engine'));
-  if (typeof wasm.benchGemm !== 'function') throw new Error('build/engine.wasm exports no benchGemm(m, n, k, reps)');
+  const bytes = await readPackageFile('build/bench.wasm', 'run `node scripts/build-wasm.mjs bench` (npm run bench does) to build it');
+  const wasm = await instantiateWasm<WasmExports>(await WebAssembly.compile(bytes));
+  if (typeof wasm.benchGemm !== 'function') throw new Error('build/bench.wasm exports no benchGemm(m, n, k, reps)');
   const benchGemm = wasm.benchGemm as BenchGemm;
   const { m, n, k } = GEMM_SHAPE;
   const time = (reps: number) => {

@@ -1,6 +1,6 @@
 // Dataset generation speed: in-process make() on a compiled, warmed-up
-// generator, against the reference numpy generator's 0.72 s for the default
-// dataset (../shared/anchors/ANCHORS.md, measured on this machine kind).
+// generator, against the reference numpy generator's time for the default
+// dataset (REFERENCE_DEFAULT_S, from ../shared/anchors/ANCHORS.md, measured on this machine kind).
 import { defaultDatasetArgs } from '../src/data/args.js';
 import { Generator } from '../src/data/generator.js';
 import type { DatasetArgs } from '../src/data/types.js';

@@ -7,15 +7,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// One entry file per module: assembly/<name>.ts -> build/<name>.wasm
-const MODULES = ['generator', 'engine'];
+// One entry file per module: assembly/<name>.ts -> build/<name>.wasm. `bench` (the
+// benchmarks' kernel timers) is built only when named, as `npm run bench` does.
+const MODULES = ['generator', 'engine', 'bench'];
+const DEFAULT_MODULES = ['generator', 'engine'];
 
 const args = process.argv.slice(2);
 const force = args.includes('--force');
 const targetIdx = args.indexOf('--target');
 const target = targetIdx >= 0 ? args[targetIdx + 1] : 'release';
 const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--target');
-const wanted = named.length ? named : MODULES;
+const wanted = named.length ? named : DEFAULT_MODULES;
 
 function newestSource(dir) {
   let newest = statSync(join(root, 'asconfig.json')).mtimeMs;

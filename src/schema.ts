@@ -62,19 +62,37 @@ function formatValue(value: unknown): string {
 }
 
 /**
- * Parses `value` with `schema`, throwing a ConfigError for the first problem:
- * "<where>.<field> <what is allowed>, got <value>".
+ * How errors name a field: a prefix for its dotted path ("runs[2]" names seed
+ * "runs[2].seed"), or a function from the dotted path to the name the user wrote
+ * (a CLI flag: "dataset.seed" -> "--dataset-seed").
  */
-export function parseConfig<S extends z.ZodType>(schema: S, value: unknown, where = ''): z.output<S> {
+export type FieldNames = string | ((path: string) => string);
+
+/** The name of the field at dotted `path` ('' for the whole value). */
+export function fieldName(names: FieldNames, path: string): string {
+  return typeof names === 'function' ? names(path) : [names, path].filter(Boolean).join('.');
+}
+
+/** The names of the fields inside the field `sub`. */
+export function nestedNames(names: FieldNames, sub: string): FieldNames {
+  return typeof names === 'function' ? (path) => names([sub, path].filter(Boolean).join('.')) : fieldName(names, sub);
+}
+
+/**
+ * Parses `value` with `schema`, throwing a ConfigError for the first problem:
+ * "<field name> <what is allowed>, got <value>", the field named by `where`.
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, value: unknown, where: FieldNames = ''): z.output<S> {
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const path = [where, ...issue.path.map(String)].filter(Boolean).join('.');
+  const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k)).join(', ');
+    const keys = issue.keys.map((k) => fieldName(where, [path, k].filter(Boolean).join('.'))).join(', ');
     throw new ConfigError(`unknown field ${keys}`, keys);
   }
-  const subject = path || 'value';
+  const name = fieldName(where, path);
+  const subject = name || 'value';
   const message = issue.code === 'invalid_type' && issue.input === undefined ? `${subject} is required (${issue.message})` : `${subject} ${issue.message}, got ${formatValue(issue.input)}`;
-  throw new ConfigError(message, path);
+  throw new ConfigError(message, name);
 }

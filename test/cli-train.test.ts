@@ -61,4 +61,17 @@ describe('mnist1d train', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain(message);
   });
+
+  // The generator's --seed is --dataset-seed here: its errors name the flag typed, not train's --seed.
+  it.each([
+    [['--model', 'linear', '--dataset-seed', 'abc'], 'mnist1d: --dataset-seed must be an integer, got "abc"'],
+    [['--model', 'linear', '--dataset-seed', '-1'], 'mnist1d: --dataset-seed must be an integer >= 0 and <= 4294967295, got -1'],
+    [['--model', 'linear', '--seed', '-1'], 'mnist1d: --seed must be an integer >= 0 and <= 4294967295, got -1'],
+    [['--model', 'linear', '--padding', '5,2'], 'mnist1d: --padding must be [lo, hi] with 0 <= lo <= hi <= 10000 (integers), got [5,2]'],
+    [['--model', 'linear', '--template-len', '1', '--padding', '0,0'], 'mnist1d: --template-len + --padding[1] must be >= 2 (the length examples are built at), got 1 + 0'],
+  ])('names the flag typed in %j', async (args, message) => {
+    const { code, stderr } = await cli(args);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe(message);
+  });
 });

@@ -77,6 +77,12 @@ describe('errors name the field, the value and the allowed range', () => {
     expect(() => parseDatasetArgs({ foo: 1 }, 'dataset')).toThrow('unknown field dataset.foo');
   });
 
+  it('names the fields as the caller says (the CLI: by their flags)', () => {
+    const flags = (path: string) => ({ seed: '--dataset-seed', templateLen: '--template-len', padding: '--padding' })[path] ?? path;
+    expect(() => parseDatasetArgs({ seed: -1 }, flags)).toThrow(/^--dataset-seed must be an integer >= 0 and <= 4294967295, got -1$/);
+    expect(() => parseDatasetArgs({ templateLen: 1, padding: [0, 0] }, flags)).toThrow(/^--template-len \+ --padding\[1\] must be >= 2/);
+  });
+
   it('rejects bad args before the wasm runs (makeDataset)', async () => {
     await expect(makeDataset({ maxTranslation: 0 })).rejects.toThrow(ConfigError);
     await expect(makeDataset({ numSamples: 5 })).rejects.toThrow('numSamples must be an integer >= 10');

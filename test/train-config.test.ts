@@ -41,6 +41,13 @@ describe('parseRunConfig', () => {
     expect(() => parseRunConfig({ model: 'mlp', seed: 1.5 }, 'runs[3]')).toThrow(/^runs\[3\]\.seed must be an integer >= 0/);
   });
 
+  it('names fields as the caller says, nested dataset args and cross-field rules included', () => {
+    const flags = (path: string) => `--${path.replace('.', '-')}`; // "dataset.seed" -> "--dataset-seed"
+    expect(() => parseRunConfig({ model: 'mlp', seed: -1 }, flags)).toThrow(/^--seed must be an integer >= 0/);
+    expect(() => parseRunConfig({ model: 'mlp', dataset: { seed: -1 } }, flags)).toThrow(/^--dataset-seed must be an integer >= 0/);
+    expect(() => parseRunConfig({ model: 'mlp', steps: 1, epochs: 1 }, flags)).toThrow(/^--steps and --epochs are exclusive: give one, got --steps 1 and --epochs 1$/);
+  });
+
   it('counts steps from epochs as ceil(nTrain / batchSize) batches each', () => {
     expect(totalSteps(parseRunConfig({ model: 'mlp3', epochs: 500 }), 4000)).toBe(20000);
     expect(totalSteps(parseRunConfig({ model: 'mlp3', epochs: 2, batchSize: 30 }), 100)).toBe(8);

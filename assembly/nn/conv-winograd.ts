@@ -27,8 +27,8 @@ import { GEMM_ACC, GEMM_RELU, gemmNN, gemmNT, reluIf } from "./gemm";
 
 const BLOCK = 5; // outputs per block
 const TERMS = 6; // channel GEMMs per block for the odd part (Toom-Cook points)
-// from about 20 channels the saved GEMMs outweigh the transforms (measured: +3 to +7 % steps/s
-// at 20 to 35 channels); 30 keeps the paper CNN (25 channels) on the direct kernels, whose
+// from about 20 channels the saved GEMMs outweigh the transforms (docs/kernels.md, bench
+// section winograd); 30 keeps the paper CNN (25 channels) on the direct kernels, whose
 // rounding matches PyTorch's closely enough for the parity test's Adam step
 const MIN_CHANNELS = 30;
 
@@ -43,25 +43,32 @@ export function winogradScratchFloats(Cin: i32, Lin: i32, Cout: i32, Lout: i32, 
   return 3 * TERMS * Cout * Cin + blocks * (2 * TERMS * Cin + 4 * Cout) * ld + TERMS * max(Cin, Cout) * ld + 2 * ld;
 }
 
-// Addresses of the scratch's parts (see the header), set by layout() for the call at hand.
-let filtersAt: usize = 0;
-let productsAt: usize = 0;
-let inputsAt: usize = 0;
-let gradsAt: usize = 0;
-let workAt: usize = 0;
-let zerosAt: usize = 0;
-let discardAt: usize = 0;
+// Addresses of the scratch's parts, in the header's order: each follows from the
+// scratch's base and the conv's shapes, so every kernel computes the ones it uses.
+// @ts-ignore: decorator
+@inline function productsAt(scratch: usize, Cin: i32, Cout: i32): usize {
+  return scratch + 2 * (<usize>(TERMS * Cout * Cin) << 2); // after the filters
+}
 
-function layout(scratch: usize, Cin: i32, Cout: i32, Lout: i32, ld: i32): void {
-  const row = <usize>ld << 2, products = <usize>(TERMS * Cout * Cin) << 2;
-  const blocks = <usize>(Lout / BLOCK);
-  filtersAt = scratch;
-  productsAt = filtersAt + 2 * products;
-  inputsAt = productsAt + products;
-  gradsAt = inputsAt + blocks * <usize>(2 * TERMS * Cin) * row;
-  workAt = gradsAt + blocks * <usize>(4 * Cout) * row;
-  zerosAt = workAt + <usize>(TERMS * max(Cin, Cout)) * row;
-  discardAt = zerosAt + row;
+// @ts-ignore: decorator
+@inline function inputsAt(scratch: usize, Cin: i32, Cout: i32): usize {
+  return scratch + 3 * (<usize>(TERMS * Cout * Cin) << 2);
+}
+
+// @ts-ignore: decorator
+@inline function gradsAt(scratch: usize, Cin: i32, Cout: i32, Lout: i32, ld: i32): usize {
+  return inputsAt(scratch, Cin, Cout) + <usize>(Lout / BLOCK) * <usize>(2 * TERMS * Cin) * (<usize>ld << 2);
+}
+
+// @ts-ignore: decorator
+@inline function workAt(scratch: usize, Cin: i32, Cout: i32, Lout: i32, ld: i32): usize {
+  return gradsAt(scratch, Cin, Cout, Lout, ld) + <usize>(Lout / BLOCK) * <usize>(4 * Cout) * (<usize>ld << 2);
+}
+
+/** The row of zeros; the row for discarded sums follows it. */
+// @ts-ignore: decorator
+@inline function zerosAt(scratch: usize, Cin: i32, Cout: i32, Lout: i32, ld: i32): usize {
+  return workAt(scratch, Cin, Cout, Lout, ld) + <usize>(TERMS * max(Cin, Cout)) * (<usize>ld << 2);
 }
 
 /**
@@ -199,31 +206,32 @@ export function winogradForward(
   x: usize, W: usize, b: usize, y: usize, relu: bool, scratch: usize,
 ): void {
   const row = <usize>ld << 2, xc = <usize>Lin * row, yc = <usize>Lout * row;
-  layout(scratch, Cin, Cout, Lout, ld);
-  memory.fill(zerosAt, 0, row);
-  transformFilters(Cin, Cout, W, filtersAt);
+  const filters = scratch, inputs = inputsAt(scratch, Cin, Cout);
+  const work = workAt(scratch, Cin, Cout, Lout, ld), zeros = zerosAt(scratch, Cin, Cout, Lout, ld);
+  memory.fill(zeros, 0, row);
+  transformFilters(Cin, Cout, W, filters);
   const filter = <usize>(2 * Cout * Cin) << 2, fRow = <usize>(2 * Cin) << 2;
   const dStride = <usize>(2 * Cin) * row, odd = <usize>Cin * row; // per k: even rows, then odd rows
   const mStride = <usize>Cout * row;
   const blocks = Lout / BLOCK;
   for (let bl = 0; bl < blocks; bl++) {
     const t0 = bl * BLOCK;
-    const d = inputsAt + <usize>bl * TERMS * dStride;
+    const d = inputs + <usize>bl * TERMS * dStride;
     // inputs: rows 2t0 - 2 + 2i (even) and 2t0 - 1 + 2i (odd), i = 0..5; only the first
     // and the last may lie outside x (the even first has weight 0: zeros will do)
-    const lastEven = rowAt(x, 2 * t0 + 8, Lin, row, zerosAt);
-    inputTransform(Cin, ld, zerosAt, 0, x + <usize>(2 * t0) * row, 2 * row, xc,
-      lastEven, edgeStride(lastEven, xc, zerosAt), d, dStride);
-    const first = rowAt(x, 2 * t0 - 1, Lin, row, zerosAt), last = rowAt(x, 2 * t0 + 9, Lin, row, zerosAt);
-    inputTransform(Cin, ld, first, edgeStride(first, xc, zerosAt), x + <usize>(2 * t0 + 1) * row, 2 * row, xc,
-      last, edgeStride(last, xc, zerosAt), d + odd, dStride);
+    const lastEven = rowAt(x, 2 * t0 + 8, Lin, row, zeros);
+    inputTransform(Cin, ld, zeros, 0, x + <usize>(2 * t0) * row, 2 * row, xc,
+      lastEven, edgeStride(lastEven, xc, zeros), d, dStride);
+    const first = rowAt(x, 2 * t0 - 1, Lin, row, zeros), last = rowAt(x, 2 * t0 + 9, Lin, row, zeros);
+    inputTransform(Cin, ld, first, edgeStride(first, xc, zeros), x + <usize>(2 * t0 + 1) * row, 2 * row, xc,
+      last, edgeStride(last, xc, zeros), d + odd, dStride);
     // M_0 = G_0 (odd D_0); M_k = F_k [even D_k; odd D_k]
-    gemmNN(Cout, ld, 1, Cin, filtersAt + (<usize>Cin << 2), fRow, 0, 4, d + odd, 0, row, workAt, row, 0, 0);
+    gemmNN(Cout, ld, 1, Cin, filters + (<usize>Cin << 2), fRow, 0, 4, d + odd, 0, row, work, row, 0, 0);
     for (let k = 1; k < TERMS; k++) {
-      gemmNN(Cout, ld, 1, 2 * Cin, filtersAt + <usize>k * filter, fRow, 0, 4,
-        d + <usize>k * dStride, 0, row, workAt + <usize>k * mStride, row, 0, 0);
+      gemmNN(Cout, ld, 1, 2 * Cin, filters + <usize>k * filter, fRow, 0, 4,
+        d + <usize>k * dStride, 0, row, work + <usize>k * mStride, row, 0, 0);
     }
-    outputTransform(Cout, ld, workAt, mStride, y + <usize>t0 * row, yc, b, relu);
+    outputTransform(Cout, ld, work, mStride, y + <usize>t0 * row, yc, b, relu);
   }
   const wWide = <usize>(3 * Cin) << 2; // W row stride (per output channel)
   for (let t = blocks * BLOCK; t < Lout; t++) {
@@ -280,25 +288,25 @@ export function winogradWeightGrad(
   x: usize, dy: usize, dW: usize, scratch: usize,
 ): void {
   const row = <usize>ld << 2, xc = <usize>Lin * row, yc = <usize>Lout * row;
-  layout(scratch, Cin, Cout, Lout, ld);
+  const products = productsAt(scratch, Cin, Cout), inputs = inputsAt(scratch, Cin, Cout), grads = gradsAt(scratch, Cin, Cout, Lout, ld);
   const kv = ld >> 2;
   const wc = <usize>(3 * Cin) << 2; // dW row stride
   const blocks = Lout / BLOCK;
   const gStride = <usize>Cout * row, gBlock = <usize>4 * gStride;
   for (let bl = 0; bl < blocks; bl++) {
-    gradTransform(Cout, ld, dy + <usize>(bl * BLOCK) * row, yc, gradsAt + <usize>bl * gBlock, gStride);
+    gradTransform(Cout, ld, dy + <usize>(bl * BLOCK) * row, yc, grads + <usize>bl * gBlock, gStride);
   }
   const product = <usize>(Cout * Cin) << 2, dStride = <usize>(2 * Cin) * row, odd = <usize>Cin * row;
   const blockRow = <usize>BLOCK * row;
   for (let k = 0; k < TERMS; k++) {
     // T_0 = dy[t0] and T_5 = dy[t0 + 4] in place; T_1..T_4 from gradTransform
-    const a = k == 0 ? dy : k == TERMS - 1 ? dy + 4 * row : gradsAt + <usize>(k - 1) * gStride;
+    const a = k == 0 ? dy : k == TERMS - 1 ? dy + 4 * row : grads + <usize>(k - 1) * gStride;
     const ai = k == 0 || k == TERMS - 1 ? yc : row;
     const ak1 = k == 0 || k == TERMS - 1 ? blockRow : gBlock;
     // with the forward pass's odd D_k rows
-    gemmNT(Cout, Cin, blocks, kv, a, ai, ak1, inputsAt + <usize>k * dStride + odd, row, <usize>TERMS * dStride, productsAt + <usize>k * product, <usize>Cin << 2, 4);
+    gemmNT(Cout, Cin, blocks, kv, a, ai, ak1, inputs + <usize>k * dStride + odd, row, <usize>TERMS * dStride, products + <usize>k * product, <usize>Cin << 2, 4);
   }
-  combineProducts(Cin, Cout, productsAt, dW);
+  combineProducts(Cin, Cout, products, dW);
   gemmNT(Cout, Cin, Lout, kv, dy, yc, row, x, xc, 2 * row, dW + 4, wc, 12); // dW1 over the 0s
   for (let t = blocks * BLOCK; t < Lout; t++) {
     const g = dy + <usize>t * row;
@@ -354,7 +362,8 @@ export function winogradBackwardInput(
   W: usize, dy: usize, dx: usize, accumulate: bool, scratch: usize,
 ): void {
   const row = <usize>ld << 2, xc = <usize>Lin * row, yc = <usize>Lout * row;
-  layout(scratch, Cin, Cout, Lout, ld);
+  const filters = scratch, grads = gradsAt(scratch, Cin, Cout, Lout, ld), work = workAt(scratch, Cin, Cout, Lout, ld);
+  const discard = zerosAt(scratch, Cin, Cout, Lout, ld) + row;
   const acc = accumulate ? GEMM_ACC : 0;
   const wT = <usize>(3 * Cin) << 2; // Wjᵀ: A(c, o) at W + j*4 + c*12 + o*wT
   // (every even position 2t has its t < Lout)
@@ -372,14 +381,14 @@ export function winogradBackwardInput(
   for (let bl = 0; bl < blocks; bl++) {
     const t0 = bl * BLOCK;
     for (let k = 0; k < TERMS; k++) {
-      const g = k == 0 ? dy + <usize>t0 * row : k == TERMS - 1 ? dy + <usize>(t0 + 4) * row : gradsAt + <usize>bl * gBlock + <usize>(k - 1) * gStride;
+      const g = k == 0 ? dy + <usize>t0 * row : k == TERMS - 1 ? dy + <usize>(t0 + 4) * row : grads + <usize>bl * gBlock + <usize>(k - 1) * gStride;
       const gc = k == 0 || k == TERMS - 1 ? yc : row;
       // N_k (Cin, ld) = G_kᵀ T_k: A(c, o) = G_k[o][c]
-      gemmNN(Cin, ld, 1, Cout, filtersAt + <usize>k * filter + (<usize>Cin << 2), 4, 0, <usize>(2 * Cin) << 2, g, 0, gc, workAt + <usize>k * nStride, row, 0, 0);
+      gemmNN(Cin, ld, 1, Cout, filters + <usize>k * filter + (<usize>Cin << 2), 4, 0, <usize>(2 * Cin) << 2, g, 0, gc, work + <usize>k * nStride, row, 0, 0);
     }
-    const first = rowAt(dx, 2 * t0 - 1, Lin, row, discardAt), last = rowAt(dx, 2 * t0 + 9, Lin, row, discardAt);
-    inputGradTransform(Cin, ld, workAt, nStride, first, edgeStride(first, xc, discardAt),
-      dx + <usize>(2 * t0 + 1) * row, 2 * row, xc, last, edgeStride(last, xc, discardAt));
+    const first = rowAt(dx, 2 * t0 - 1, Lin, row, discard), last = rowAt(dx, 2 * t0 + 9, Lin, row, discard);
+    inputGradTransform(Cin, ld, work, nStride, first, edgeStride(first, xc, discard),
+      dx + <usize>(2 * t0 + 1) * row, 2 * row, xc, last, edgeStride(last, xc, discard));
   }
   for (let t = blocks * BLOCK; t < Lout; t++) {
     // W0ᵀ dy[t] into dx[2t - 1], W2ᵀ dy[t] into dx[2t + 1] (when inside)

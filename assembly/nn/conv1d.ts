@@ -5,9 +5,8 @@
 // Each output position t is one gemmNN over (valid taps j) x (input channels c):
 // the A operand is read straight out of W by splat loads and the B rows are
 // x[c, u, :] rows, so no patch matrix is ever written. ld is the padded batch.
-// Measured against im2col + one GEMM (paper CNN layers, batch 100, one core): conv2
-// 91 us vs 103 us (the GEMM alone 96 us), conv3 46 vs 52, the pooling CNN's second
-// conv 126 vs 140; conv1 (one input channel) 27 vs 27.
+// On the paper's conv layers this is at least as fast as im2col + one GEMM, whose
+// GEMM alone costs about as much (docs/kernels.md).
 import { GEMM_ACC, GEMM_RELU, gemmNN, gemmNT, reluIf } from "./gemm";
 import { maskAndSumRows } from "./dense";
 import { winogradBackwardInput, winogradForward, winogradWeightGrad } from "./conv-winograd";

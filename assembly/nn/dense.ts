@@ -49,10 +49,9 @@ export function denseBackward(
  * in place; then sums[r] = sum of the row (the bias gradient).
  */
 export function maskAndSumRows(rows: i32, n: i32, y: usize, dy: usize, sums: usize, relu: bool): void {
-  // One running sum per row, in order: 4 independent sums ran 3x faster here but
-  // round differently, and every trained result depends on this order (the spatial-
-  // priors table moved by up to 3 points); about 1 % of a CNN step, so the published
-  // order stays.
+  // One running sum per row, in order: independent partial sums would be faster but
+  // round differently, and every trained result depends on this order, so the
+  // published order stays (this kernel is a small part of a step; docs/kernels.md).
   const bytes = <usize>n << 2;
   for (let r = 0; r < rows; r++) {
     const pd = dy + <usize>r * bytes;

@@ -19,8 +19,8 @@
 //   Tiles: 2x4 (8 accumulators; per 4 k: 2 loads of A, 4 of B), a lone last column
 //   or two as 4x1 tiles.
 // Inner loops walk one pointer per row of A (and of B in gemmNT) rather than base +
-// offset: V8 then keeps the loop in registers (measured 40 -> 50 GFLOP/s for gemmNN,
-// 34 -> 43 for gemmNT; with base + offset it spilled and recomputed addresses per k).
+// offset: V8 then keeps the loop in registers (with base + offset it spilled and
+// recomputed addresses per k; docs/kernels.md has the GFLOP/s).
 // Edge tiles clamp their row/column pointers to the last valid one and store only the
 // valid part. Every gemmNN tile sums over k in the same order, so a result never depends
 // on which tile computed it (a row's logits do not depend on the batch around it).

@@ -12,7 +12,7 @@
 // for bit those of the dense kernels. The weight gradient is a dot product per kept
 // weight (summed in SIMD lanes, so it rounds differently from the dense GEMM) and is
 // 0 at masked weights. Without the dense tiles' register reuse a kept weight costs
-// about 1.7x a dense one (`npm run bench`, sparse section): the trainer switches to
+// more than a dense one (`npm run bench`, sparse section): the trainer switches to
 // these kernels below a density of SPARSE_MAX_DENSITY (src/train/trainer.ts).
 import { epilogue, GEMM_ACC, GEMM_RELU, hsum4 } from "./gemm";
 

@@ -1,21 +1,20 @@
-// The dataset flags shared by `generate`, `train` and `sweep`: one flag per
-// DatasetArgs field, parsed strictly ("12abc" is an error naming the flag) and
-// validated with flag names in the messages.
-import type { Command } from 'commander';
+// The dataset flags shared by `generate` and `train`: one flag per DatasetArgs field,
+// each value parsed strictly as the flag is read, and validated with the flags'
+// own names in the messages ("--dataset-seed must be an integer >= 0 ...").
+import { Option, type Command } from 'commander';
 import { defaultDatasetArgs, parseDatasetArgs } from '../data/args.js';
 import type { DatasetArgs } from '../data/types.js';
-import { ConfigError } from '../schema.js';
-import { UsageError } from './main.js';
+import { flagAttribute, parseIntegerFlag, parseNumberFlag, parsePairFlag } from './flag-values.js';
 
 type Kind = 'int' | 'float' | 'padding' | 'flag';
-interface Flag {
+export interface DatasetFlag {
   field: keyof DatasetArgs;
   flag: string;
   kind: Kind;
   help: string;
 }
 
-const FLAGS: Flag[] = [
+const FLAGS: readonly DatasetFlag[] = [
   { field: 'numSamples', flag: '--num-samples', kind: 'int', help: 'examples to generate (10 * floor(N/10): equal classes)' },
   { field: 'trainSplit', flag: '--train-split', kind: 'float', help: 'fraction of the examples in the training set' },
   { field: 'templateLen', flag: '--template-len', kind: 'int', help: 'length the 12-point template is stretched to (before padding)' },
@@ -31,54 +30,54 @@ const FLAGS: Flag[] = [
   { field: 'labelNoise', flag: '--label-noise', kind: 'float', help: 'probability a training label is redrawn (double-descent notebook)' },
 ];
 
-/** Adds one option per dataset argument (defaults shown in the help, not applied by commander). */
-export function addDatasetOptions(cmd: Command): Command {
+/**
+ * The dataset flags, as `generate` names them, with some renamed where a command
+ * has a flag of its own by that name (train: `{ seed: '--dataset-seed' }`).
+ */
+export function datasetFlags(renamed: Partial<Record<keyof DatasetArgs, string>> = {}): readonly DatasetFlag[] {
+  return FLAGS.map((f) => {
+    const flag = renamed[f.field];
+    return flag ? { ...f, flag, help: `dataset: ${f.help}` } : f;
+  });
+}
+
+function parseValue(f: DatasetFlag, raw: string): unknown {
+  if (f.kind === 'int') return parseIntegerFlag(f.flag, raw);
+  if (f.kind === 'float') return parseNumberFlag(f.flag, raw);
+  return parsePairFlag(f.flag, raw);
+}
+
+/** Adds one option per dataset flag (defaults shown in the help, not applied by commander). */
+export function addDatasetOptions(cmd: Command, flags = datasetFlags()): Command {
   const defaults = defaultDatasetArgs();
-  for (const f of FLAGS) {
+  for (const f of flags) {
     const value = defaults[f.field];
-    const shown = Array.isArray(value) ? value.join(',') : String(value);
+    const shown = f.kind === 'flag' ? 'off' : Array.isArray(value) ? value.join(',') : String(value);
     const metavar = f.kind === 'int' ? ' <n>' : f.kind === 'float' ? ' <x>' : f.kind === 'padding' ? ' <lo,hi>' : '';
-    cmd.option(`${f.flag}${metavar}`, `${f.help} (default: ${f.kind === 'flag' ? 'off' : shown})`);
+    const option = new Option(`${f.flag}${metavar}`, `${f.help} (default: ${shown})`);
+    if (f.kind !== 'flag') option.argParser((raw: string) => parseValue(f, raw));
+    cmd.addOption(option);
   }
   return cmd;
 }
 
-const INT = /^[+-]?\d+$/;
-const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-function parseFlag(f: Flag, raw: unknown): unknown {
-  if (f.kind === 'flag') return raw === true;
-  const text = String(raw).trim();
-  if (f.kind === 'int') {
-    if (!INT.test(text)) throw new UsageError(`${f.flag} must be an integer, got ${JSON.stringify(raw)}`);
-    return Number(text);
+/** The dataset args given as flags (commander's option values, already parsed), by field. */
+export function givenDatasetArgs(opts: Record<string, unknown>, flags = datasetFlags()): Partial<DatasetArgs> {
+  const given: Record<string, unknown> = {};
+  for (const f of flags) {
+    const value = opts[flagAttribute(f.flag)];
+    if (value !== undefined) given[f.field] = value;
   }
-  if (f.kind === 'float') {
-    if (!FLOAT.test(text)) throw new UsageError(`${f.flag} must be a number, got ${JSON.stringify(raw)}`);
-    return Number(text);
-  }
-  const m = /^([+-]?\d+)\s*,\s*([+-]?\d+)$/.exec(text);
-  if (!m) throw new UsageError(`${f.flag} must be LO,HI (two integers), got ${JSON.stringify(raw)}`);
-  return [Number(m[1]), Number(m[2])];
+  return given as Partial<DatasetArgs>;
 }
 
-/** The dataset args given as flags (commander's option values), parsed but not range-checked. */
-export function datasetArgsFromOptions(opts: Record<string, unknown>): Partial<DatasetArgs> {
-  const out: Record<string, unknown> = {};
-  for (const f of FLAGS) {
-    if (opts[f.field] !== undefined) out[f.field] = parseFlag(f, opts[f.field]);
-  }
-  return out as Partial<DatasetArgs>;
+/** Names dataset fields by their flags, for validation messages ("padding" -> "--padding"). */
+export function datasetFlagNames(flags = datasetFlags()): (path: string) => string {
+  const byField = new Map<string, string>(flags.map((f) => [f.field, f.flag]));
+  return (path) => byField.get(path) ?? path;
 }
 
-/** Complete, validated dataset args from flags; errors name the flags (e.g. "--max-translation must be ..."). */
-export function resolveDatasetOptions(opts: Record<string, unknown>, base: Partial<DatasetArgs> = {}): DatasetArgs {
-  try {
-    return parseDatasetArgs({ ...base, ...datasetArgsFromOptions(opts) });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    let message = error.message;
-    for (const f of FLAGS) message = message.replace(new RegExp(`\\b${f.field}\\b`, 'g'), f.flag);
-    throw new ConfigError(message, error.field);
-  }
+/** Complete, validated dataset args from the flags; errors name the flags. */
+export function resolveDatasetOptions(opts: Record<string, unknown>, flags = datasetFlags()): DatasetArgs {
+  return parseDatasetArgs(givenDatasetArgs(opts, flags), datasetFlagNames(flags));
 }

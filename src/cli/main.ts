@@ -5,16 +5,7 @@ import { registerSweep } from './sweep.js';
 import { registerRun } from './run.js';
 import { registerGenerate } from './generate.js';
 import { registerTrain } from './train.js';
-
-/** A usage error: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  readonly code = 'USAGE_ERROR';
-}
-
-/** The user cancelled (Ctrl-C) after a clean stop: printed as one line, exit code 130. */
-export class CancelledError extends Error {
-  readonly code = 'CANCELLED';
-}
+import { CancelledError, UsageError } from './errors.js';
 
 type Register = (program: Command) => void;
 const commands: Register[] = [];

@@ -5,7 +5,7 @@
 import cliProgress from 'cli-progress';
 import type { SweepEvent } from '../sweep/events.js';
 import { TaskError, type TaskRecord } from '../sweep/task.js';
-import { CancelledError } from './main.js';
+import { CancelledError } from './errors.js';
 
 export interface ProgressDisplay {
   onEvent(event: SweepEvent): void;

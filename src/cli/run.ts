@@ -3,12 +3,12 @@
 // results.jsonl, summary.md, summary.json and figures (SVG, PNG, Vega-Lite JSON).
 // `mnist1d start` (what `npm start` runs) is `run spatial-priors` on every core
 // into results/, resuming what is already there.
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { getStudy, resolveSettings, studies, type AnyStudy } from '../experiments/index.js';
 import { runStudy } from '../experiments/run-study.js';
-import { TaskError } from '../sweep/task.js';
-import { CancelledError } from './main.js';
-import { createProgressDisplay } from './progress-display.js';
+import { RESULTS_FILE } from '../sweep/results-store.js';
+import { runWithDisplay } from './progress-display.js';
 import { parseWorkers } from './sweep.js';
 
 interface RunFlags {
@@ -65,31 +65,9 @@ async function runCommand(study: AnyStudy, flags: RunFlags, invocation: string):
   const workers = flags.workers === undefined ? undefined : parseWorkers(flags.workers);
   const outDir = flags.out ?? `results/${study.name}`;
   const command = [invocation, flags.quick ? '--quick' : '', ...flags.set.map((s) => `--set ${s}`)].filter(Boolean).join(' ');
-  const display = createProgressDisplay({ title: study.name });
-  const controller = new AbortController();
-  const cancel = () => controller.abort();
-  process.once('SIGINT', cancel); // a second Ctrl-C kills at once
-  process.once('SIGTERM', cancel);
-  try {
-    const result = await runStudy(study, settings, {
-      outDir,
-      workers,
-      resume: flags.resume,
-      signal: controller.signal,
-      onEvent: (e) => display.onEvent(e),
-      command,
-    });
-    display.stop();
-    console.log(result.summary.markdown);
-    console.log(`Written: ${[result.files.results, result.files.summary, result.files.json, ...result.figures.flatMap((f) => [f.svg, f.png])].join(', ')}`);
-  } catch (error) {
-    display.stop();
-    if (error instanceof TaskError && error.code === 'ABORTED') {
-      throw new CancelledError(`${study.name} cancelled; finished tasks are in ${outDir}/results.jsonl: run again with --resume to finish it`);
-    }
-    throw error;
-  } finally {
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
-  }
+  const result = await runWithDisplay({ title: study.name, resultsPath: join(outDir, RESULTS_FILE) }, (hooks) =>
+    runStudy(study, settings, { outDir, workers, resume: flags.resume, command, ...hooks }),
+  );
+  console.log(result.summary.markdown);
+  console.log(`Written: ${[result.files.results, result.files.summary, result.files.json, ...result.figures.flatMap((f) => [f.svg, f.png])].join(', ')}`);
 }

@@ -10,7 +10,7 @@ import { describeTask } from '../sweep/normalize.js';
 import { RESULTS_FILE } from '../sweep/results-store.js';
 import { runSweep } from '../sweep/sweep.js';
 import type { TaskRecord } from '../sweep/task.js';
-import { UsageError } from './main.js';
+import { UsageError } from './errors.js';
 import { runWithDisplay, summarize } from './progress-display.js';
 
 const GRID_HELP = `

@@ -4,23 +4,28 @@
 // The generator's own --seed and --shuffle-seq are --dataset-seed and
 // --dataset-shuffle-seq here: --seed is the init seed and --shuffle-seq the
 // notebook's fixed spatial shuffle of the positions (applied at training time).
-import { Command, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { trainingData } from '../data/dataset.js';
 import { makeDataset } from '../data/generator.js';
-import type { DatasetArgs } from '../data/types.js';
-import { ConfigError } from '../schema.js';
+import { MODEL_DEFAULTS, type ModelSizes } from '../models/presets.js';
 import { BATCH_ORDERS, MODEL_NAMES, OPTIMIZERS, POOL_KINDS, parseRunConfig, totalSteps } from '../train/config.js';
 import { Engine } from '../train/engine.js';
 import { trainOnData } from '../train/run.js';
 import type { RunProgress, RunRecord } from '../train/types.js';
-import { addDatasetOptions, resolveDatasetOptions } from './dataset-options.js';
-import { UsageError } from './main.js';
+import { addDatasetOptions, datasetFlagNames, datasetFlags, givenDatasetArgs } from './dataset-options.js';
+import { parseChoiceFlag, parseIntegerFlag, parseNumberFlag } from './flag-values.js';
+
+/** The models that take a size field, with their defaults: "mlp 100, mlp3 100, gru 6". */
+function sizeDefaults(field: 'hidden' | 'channels'): string {
+  const models: Record<string, ModelSizes> = MODEL_DEFAULTS;
+  return Object.entries(models).flatMap(([model, sizes]) => (sizes[field] === undefined ? [] : [`${model} ${sizes[field]}`])).join(', ');
+}
 
 /** Run-config field -> flag, for the flags that carry a value. */
 const FLAGS = {
-  hidden: { flag: '--hidden', kind: 'int', help: 'hidden units (mlp 100, mlp3 100, gru 6)' },
-  channels: { flag: '--channels', kind: 'int', help: 'conv channels (cnn 25, convpool 20)' },
-  pool: { flag: '--pool', kind: POOL_KINDS, help: 'convpool variant (default: max)' },
+  hidden: { flag: '--hidden', kind: 'int', help: `hidden units (${sizeDefaults('hidden')})` },
+  channels: { flag: '--channels', kind: 'int', help: `conv channels (${sizeDefaults('channels')})` },
+  pool: { flag: '--pool', kind: POOL_KINDS, help: `convpool variant (default: ${MODEL_DEFAULTS.convpool.pool})` },
   optimizer: { flag: '--optimizer', kind: OPTIMIZERS, help: 'optimizer (default: adam)' },
   lr: { flag: '--lr', kind: 'float', help: 'learning rate (default: 0.01)' },
   momentum: { flag: '--momentum', kind: 'float', help: 'SGD momentum (default: 0.9)' },
@@ -34,21 +39,30 @@ const FLAGS = {
 } as const;
 type ValueField = keyof typeof FLAGS;
 
-/** Dataset flags that would clash with train's own, and their names here. */
-const RENAMED: Partial<Record<keyof DatasetArgs, string>> = { seed: '--dataset-seed', shuffleSeq: '--dataset-shuffle-seq' };
+/** The dataset flags, the two that clash with train's own renamed. */
+const DATASET_FLAGS = datasetFlags({ seed: '--dataset-seed', shuffleSeq: '--dataset-shuffle-seq' });
+const datasetFlagName = datasetFlagNames(DATASET_FLAGS);
+
+/** A run-config field's dotted path -> the flag that sets it, for validation messages. */
+function flagName(path: string): string {
+  if (path === 'model') return '--model';
+  if (path === 'shuffleSeq') return '--shuffle-seq';
+  if (path.startsWith('dataset.')) return datasetFlagName(path.slice('dataset.'.length));
+  return path in FLAGS ? FLAGS[path as ValueField].flag : path;
+}
 
 export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
     .description('train one model on MNIST-1D (paper defaults: Adam 1e-2, batch 100, 6000 steps, eval every 250)')
     .option('--model <name>', `model: ${MODEL_NAMES.join(', ')} (required)`);
-  for (const [field, f] of Object.entries(FLAGS)) {
+  for (const f of Object.values(FLAGS)) {
     const metavar = typeof f.kind === 'string' ? (f.kind === 'int' ? '<n>' : '<x>') : `<${f.kind.join('|')}>`;
-    cmd.addOption(new Option(`${f.flag} ${metavar}`, f.help).argParser((raw) => parseValue(field as ValueField, raw)));
+    cmd.addOption(new Option(`${f.flag} ${metavar}`, f.help).argParser((raw: string) => parseValue(f.flag, f.kind, raw)));
   }
   cmd.option('--shuffle-seq', "apply the notebook's fixed spatial permutation of the positions (np.random.seed(42); permutation(40))");
   cmd.option('--json', 'print the run record as JSON on the last stdout line');
-  addRenamedDatasetOptions(cmd);
+  addDatasetOptions(cmd, DATASET_FLAGS);
   cmd.action(async (opts: Record<string, unknown>) => {
     const record = await runTrain(opts);
     printSummary(record);
@@ -56,70 +70,23 @@ export function registerTrain(program: Command): void {
   });
 }
 
-/** The dataset flags of `generate`, with the clashing ones renamed (RENAMED). */
-function addRenamedDatasetOptions(cmd: Command): void {
-  const renamed = new Map(Object.entries(RENAMED).map(([field, flag]) => [field, flag]));
-  for (const option of addDatasetOptions(new Command()).options) {
-    const flag = renamed.get(option.attributeName());
-    if (!flag) {
-      cmd.addOption(option);
-      continue;
-    }
-    const metavar = option.flags.slice(option.long!.length);
-    cmd.addOption(new Option(`${flag}${metavar}`, `dataset: ${option.description}`));
-  }
-}
-
-/** Dataset options keyed as the generator's flags, whatever they are called here. */
-function datasetOptions(opts: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...opts };
-  for (const field of Object.keys(RENAMED)) delete out[field];
-  out.seed = opts.datasetSeed;
-  out.shuffleSeq = opts.datasetShuffleSeq;
-  return out;
-}
-
-function parseValue(field: ValueField, raw: string): number | string {
-  const { flag, kind } = FLAGS[field];
-  const text = raw.trim();
-  if (kind === 'int') {
-    if (!/^[+-]?\d+$/.test(text)) throw new UsageError(`${flag} must be an integer, got ${JSON.stringify(raw)}`);
-    return Number(text);
-  }
-  if (kind === 'float') {
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) throw new UsageError(`${flag} must be a number, got ${JSON.stringify(raw)}`);
-    return Number(text);
-  }
-  if (!(kind as readonly string[]).includes(text)) throw new UsageError(`${flag} must be one of ${kind.join(', ')}, got ${JSON.stringify(raw)}`);
-  return text;
+function parseValue(flag: string, kind: 'int' | 'float' | readonly string[], raw: string): number | string {
+  if (kind === 'int') return parseIntegerFlag(flag, raw);
+  if (kind === 'float') return parseNumberFlag(flag, raw);
+  return parseChoiceFlag(flag, kind, raw);
 }
 
 async function runTrain(opts: Record<string, unknown>): Promise<RunRecord> {
-  const dataOpts = datasetOptions(opts);
-  const dataset = resolveDatasetOptions(dataOpts);
-  const given = Object.fromEntries(Object.entries(dataset).filter(([k]) => dataOpts[k] !== undefined));
-  const input: Record<string, unknown> = { model: opts.model, shuffleSeq: opts.shuffleSeq === true, dataset: given };
+  const input: Record<string, unknown> = { model: opts.model, shuffleSeq: opts.shuffleSeq === true, dataset: givenDatasetArgs(opts, DATASET_FLAGS) };
   for (const field of Object.keys(FLAGS)) if (opts[field] !== undefined) input[field] = opts[field];
-  let config;
-  try {
-    config = parseRunConfig(input);
-  } catch (error) {
-    throw error instanceof ConfigError ? new ConfigError(flagNames(error.message), error.field) : error;
-  }
-  const data = trainingData(await makeDataset(dataset));
+  const config = parseRunConfig(input, flagName); // validates the dataset args too, naming the flags
+  const data = trainingData(await makeDataset(config.dataset));
   const progress = progressLine(totalSteps(config, data.y.length));
   try {
     return trainOnData(await Engine.create(), data, config, progress.update);
   } finally {
     progress.done();
   }
-}
-
-/** Field names in a run-config error replaced by the flags. */
-function flagNames(message: string): string {
-  let text = message.replace(/^model\b/, '--model').replace(/\bshuffleSeq\b/, '--shuffle-seq');
-  for (const [field, { flag }] of Object.entries(FLAGS)) text = text.replace(new RegExp(`\\b${field}\\b`, 'g'), flag);
-  return text;
 }
 
 /** Progress on stderr: one line rewritten in place on a terminal, a line per evaluation otherwise. */

@@ -2,7 +2,7 @@
 // snake_case form (args.json). Validation here is what keeps the wasm safe:
 // every argument that could trap or exhaust memory is bounded.
 import { z } from 'zod';
-import { ConfigError, boolean, finite, integer, parseConfig } from '../schema.js';
+import { ConfigError, boolean, fieldName, finite, integer, parseConfig, type FieldNames } from '../schema.js';
 import type { DatasetArgs } from './types.js';
 
 /** Largest template length, padding and final length (far beyond any use in the paper). */
@@ -71,11 +71,12 @@ export function trainCount(args: Pick<DatasetArgs, 'numSamples' | 'trainSplit'>)
 
 /**
  * Validates dataset args (camelCase; missing fields take the defaults; unknown
- * fields are errors) and returns a complete, fresh DatasetArgs.
+ * fields are errors) and returns a complete, fresh DatasetArgs. Errors name the
+ * fields as `where` says (a path prefix, or e.g. the CLI's flags).
  */
-export function parseDatasetArgs(input: unknown, where = ''): DatasetArgs {
+export function parseDatasetArgs(input: unknown, where: FieldNames = ''): DatasetArgs {
   const args = parseConfig(schema, input ?? {}, where) as DatasetArgs;
-  const field = (name: string) => (where ? `${where}.${name}` : name);
+  const field = (name: string) => fieldName(where, name);
   const n = generatedCount(args);
   const nTrain = trainCount(args);
   if (nTrain < 1 || nTrain > n - 1) {
@@ -124,7 +125,7 @@ const SNAKE_TO_CAMEL: Record<string, keyof DatasetArgs> = Object.fromEntries(
 );
 
 /** Parses the reference's snake_case args (e.g. an args.json), validated like parseDatasetArgs. */
-export function fromReferenceArgs(input: Record<string, unknown>, where = ''): DatasetArgs {
+export function fromReferenceArgs(input: Record<string, unknown>, where: FieldNames = ''): DatasetArgs {
   const camel: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) camel[SNAKE_TO_CAMEL[key] ?? key] = value;
   return parseDatasetArgs(camel, where);

@@ -25,7 +25,7 @@ interface GeneratorExports extends WasmExports {
     nTrain: number,
     labelNoise: number,
   ): number;
-  permutation(n: number, seed: number): number;
+  seededPermutation(out: number, n: number, seed: number): void;
   randomDraws(kind: number, n: number, seed: number, high: number): number;
 }
 
@@ -109,8 +109,10 @@ export class Generator {
   /** np.random.seed(seed); np.random.permutation(n). */
   permutation(n: number, seed = 42): Int32Array {
     parseConfig(permutationArgs, { n, seed }, 'permutation');
-    const ptr = this.wasm.permutation(n, seed);
-    return new Int32Array(this.wasm.memory.buffer, ptr, n).slice();
+    this.wasm.resetHeap();
+    const out = this.wasm.alloc(4 * n);
+    this.wasm.seededPermutation(out, n, seed);
+    return new Int32Array(this.wasm.memory.buffer, out, n).slice();
   }
 
   /** The first n draws of one kind after np.random.seed(seed) (randint draws from [0, high)). */

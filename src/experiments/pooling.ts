@@ -4,6 +4,8 @@
 // scarce and matters little when it is plentiful.
 import { z } from 'zod';
 import { integer, oneOf } from '../schema.js';
+import { POOLS } from '../models/spec.js';
+import { POOL_KINDS } from '../train/config.js';
 import type { PoolKind, RunRecord } from '../train/types.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { figure, round, seriesScale, type Figure } from '../plot/spec.js';
@@ -12,9 +14,8 @@ import { duration, failuresNote, markdownTable, signed } from './markdown.js';
 import { finished, longestFirst, trainTask } from './records.js';
 import type { Effects, Study } from './study.js';
 
-export const poolKinds = ['none', 'stride', 'max', 'avg', 'l2'] as const satisfies readonly PoolKind[];
 /** The variants that pool (the notebook's max_pool, avg_pool, l2_pool). */
-const pooled: readonly PoolKind[] = ['max', 'avg', 'l2'];
+const pooled: readonly PoolKind[] = POOLS;
 
 export interface PoolingSettings extends StepSettings {
   pools: PoolKind[];
@@ -24,7 +25,7 @@ export interface PoolingSettings extends StepSettings {
 }
 
 const schema = z.strictObject({
-  pools: z.array(oneOf(poolKinds)).min(1),
+  pools: z.array(oneOf(POOL_KINDS)).min(1),
   trainSizes: z.array(integer({ min: 1, max: 10_000_000 })).min(1),
   testSize: integer({ min: 1 }),
   channels: integer({ min: 1, max: 1024 }),
@@ -59,7 +60,7 @@ export const pooling: Study<PoolingSettings> = {
     'Pooling helps in the low-data regime; with much data the difference shrinks.',
   schema,
   defaults: {
-    pools: [...poolKinds],
+    pools: [...POOL_KINDS],
     trainSizes: [2000, 3000, 6000, 11000, 21000, 51000],
     testSize: 1000,
     channels: 20,
@@ -92,7 +93,7 @@ export const pooling: Study<PoolingSettings> = {
   summarize(records) {
     const got = cells(records);
     const sizes = [...new Set(got.map((c) => c.trainSize))].sort((a, b) => a - b);
-    const pools = poolKinds.filter((p) => got.some((c) => c.pool === p));
+    const pools = POOL_KINDS.filter((p) => got.some((c) => c.pool === p));
     const acc = (p: PoolKind, n: number) => got.find((c) => c.pool === p && c.trainSize === n)?.acc;
     const effects: Effects = {};
     for (const c of got) effects[`${c.pool}.${c.trainSize}`] = round(c.acc, 2);
@@ -137,7 +138,7 @@ export const pooling: Study<PoolingSettings> = {
 
   figures(records) {
     const got = cells(records);
-    const pools = poolKinds.filter((p) => got.some((c) => c.pool === p));
+    const pools = POOL_KINDS.filter((p) => got.some((c) => c.pool === p));
     const sizes = [...new Set(got.map((c) => c.trainSize))].sort((a, b) => a - b);
     const spec = figure({
       title: { text: 'Pooling vs. training-set size', subtitle: 'two conv layers + linear; 1000 test examples' },

@@ -3,28 +3,20 @@
 // (hidden, channels, pool), and the model spec a config describes.
 import { z } from 'zod';
 import { parseDatasetArgs } from '../data/args.js';
-import { cnnModel, convPoolModel, gruModel, linearModel, mlp3Model, mlpModel } from '../models/presets.js';
+import { MODEL_DEFAULTS, POOL_KINDS, cnnModel, convPoolModel, gruModel, linearModel, mlp3Model, mlpModel, type ModelSizes } from '../models/presets.js';
 import type { ModelSpec } from '../models/spec.js';
-import { ConfigError, boolean, finite, integer, oneOf, parseConfig } from '../schema.js';
+import { ConfigError, boolean, fieldName, finite, integer, nestedNames, oneOf, parseConfig, type FieldNames } from '../schema.js';
 import { OPTIMIZERS } from './optimizers.js';
 import type { ModelName, RunConfig } from './types.js';
 
 export const MODEL_NAMES = ['linear', 'mlp', 'cnn', 'gru', 'mlp3', 'convpool'] as const;
-export const POOL_KINDS = ['none', 'stride', 'max', 'avg', 'l2'] as const;
-export { OPTIMIZERS };
+export { OPTIMIZERS, POOL_KINDS };
 export const BATCH_ORDERS = ['sequential', 'shuffle'] as const;
 /** Steps when neither steps nor epochs is given (the paper's 6000). */
 export const DEFAULT_STEPS = 6000;
 
 /** Which models take which size fields, and their defaults. */
-const MODEL_FIELDS: Record<ModelName, { hidden?: number; channels?: number; pool?: 'max' }> = {
-  linear: {},
-  mlp: { hidden: 100 },
-  mlp3: { hidden: 100 },
-  gru: { hidden: 6 },
-  cnn: { channels: 25 },
-  convpool: { channels: 20, pool: 'max' },
-};
+const MODEL_FIELDS: Record<ModelName, ModelSizes> = MODEL_DEFAULTS;
 
 const schema = z.strictObject({
   model: oneOf(MODEL_NAMES),
@@ -48,12 +40,13 @@ const schema = z.strictObject({
 /**
  * Validates a run config and fills in the defaults. Exactly one of steps / epochs
  * (6000 steps when neither); hidden / channels / pool only for the models that take them.
+ * Errors name the fields as `where` says (a path prefix, or e.g. the CLI's flags).
  */
-export function parseRunConfig(input: unknown, where = ''): RunConfig {
+export function parseRunConfig(input: unknown, where: FieldNames = ''): RunConfig {
   const config = parseConfig(schema, input, where);
-  const at = (field: string) => (where ? `${where}.${field}` : field);
+  const at = (field: string) => fieldName(where, field);
   if (config.steps !== undefined && config.epochs !== undefined) {
-    throw new ConfigError(`${at('steps')} and ${at('epochs')} are exclusive: give one, got steps ${config.steps} and epochs ${config.epochs}`, at('steps'));
+    throw new ConfigError(`${at('steps')} and ${at('epochs')} are exclusive: give one, got ${at('steps')} ${config.steps} and ${at('epochs')} ${config.epochs}`, at('steps'));
   }
   const sizes = MODEL_FIELDS[config.model];
   for (const field of ['hidden', 'channels', 'pool'] as const) {
@@ -62,7 +55,7 @@ export function parseRunConfig(input: unknown, where = ''): RunConfig {
       throw new ConfigError(`${at(field)} does not apply to model ${config.model} (only to ${takers}), got ${JSON.stringify(config[field])}`, at(field));
     }
   }
-  parseDatasetArgs(config.dataset, at('dataset'));
+  parseDatasetArgs(config.dataset, nestedNames(where, 'dataset'));
   const { steps, epochs, hidden, channels, pool, ...rest } = config;
   return {
     ...rest,

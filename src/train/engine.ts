@@ -18,7 +18,6 @@ export interface EngineExports extends WasmExports {
   patternWords(IN: number, OUT: number): number;
   buildPattern(IN: number, OUT: number, mask: number, pattern: number): number;
   winogradScratchFloats(Cin: number, Lin: number, Cout: number, Lout: number, K: number, S: number, P: number, ld: number): number;
-  benchGemm(m: number, n: number, k: number, reps: number): void;
   seededPermutation(out: number, n: number, seed: number): void;
 }
 

@@ -1,9 +1,10 @@
 // The run config and run record shared by train/, sweep/ and experiments/.
 import type { DatasetArgs } from '../data/types.js';
+import type { PoolKind } from '../models/presets.js';
 import type { OptimizerName } from './optimizers.js';
 
 export type ModelName = 'linear' | 'mlp' | 'cnn' | 'gru' | 'mlp3' | 'convpool';
-export type PoolKind = 'none' | 'stride' | 'max' | 'avg' | 'l2';
+export type { PoolKind };
 export type { OptimizerName };
 export type BatchOrder = 'sequential' | 'shuffle';
 
