@@ -40,3 +40,17 @@ export interface TrainingData {
   xTest: Float32Array; // (nTest, features)
   yTest: Int32Array; // (nTest)
 }
+
+/**
+ * The float32 copy in the layout the engine trains on: feature-major, so that
+ * row f of x holds feature f of every example. Made once where the dataset is
+ * made (featureMajorData); a training run then copies whole rows.
+ */
+export interface FeatureMajorData {
+  layout: 'feature-major';
+  features: number; // finalSeqLength
+  x: Float32Array; // (features, nTrain)
+  y: Int32Array; // (nTrain)
+  xTest: Float32Array; // (features, nTest)
+  yTest: Int32Array; // (nTest)
+}
