@@ -29,6 +29,8 @@ export interface WorkerPoolOptions {
   /** Makes a worker; its entry must be built with (at least) `kinds`. */
   factory: WorkerFactory;
   kinds: TaskKinds;
+  /** Make datasets in SharedArrayBuffers, posted as is; otherwise each worker gets a transferred copy. Default: where the platform allows it. */
+  shareMemory?: boolean;
   /** The compiled engine, posted to each worker (compiled once, instantiated per worker). */
   module: WebAssembly.Module;
 }
@@ -75,7 +77,7 @@ export class WorkerPool implements Executor {
   readonly concurrency: number;
   readonly kinds: TaskKinds;
   /** The datasets made for the workers so far. */
-  readonly datasets = new DatasetCache(canShareMemory());
+  readonly datasets: DatasetCache;
   private slots: Slot[] = [];
   private waiters: { take: (slot: Slot) => void; fail: (error: TaskError) => void }[] = [];
   private closed = false;
@@ -86,6 +88,7 @@ export class WorkerPool implements Executor {
     }
     this.concurrency = options.size;
     this.kinds = options.kinds;
+    this.datasets = new DatasetCache(options.shareMemory ?? canShareMemory());
   }
 
   /** Workers currently alive (started and not dead). */
