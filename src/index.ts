@@ -1,6 +1,8 @@
 // mnist1d: the package root.
 import { taskKinds } from './experiments/task-kinds.js';
+import { InProcessExecutor as InProcessExecutorWith } from './sweep/in-process.js';
 import { runSweep as runSweepWith, type SweepOptions, type SweepResult } from './sweep/sweep.js';
+import type { TaskKinds } from './sweep/task-kind.js';
 import type { RunRecord } from './train/types.js';
 
 export { ConfigError } from './schema.js';
@@ -26,11 +28,16 @@ export type { SweepOptions, SweepResult } from './sweep/sweep.js';
 export function runSweep<R = RunRecord>(input: readonly unknown[], options: SweepOptions = {}): Promise<SweepResult<R>> {
   return runSweepWith<R>(input, { kinds: taskKinds, ...options });
 }
-export { taskKinds, withCrashTest } from './experiments/task-kinds.js';
+export { taskKinds } from './experiments/task-kinds.js';
 export type { TaskKind, TaskKinds } from './sweep/task-kind.js';
 export { expandGrid } from './sweep/grid.js';
 export { runKey } from './sweep/normalize.js';
-export { InProcessExecutor } from './sweep/in-process.js';
+/** InProcessExecutor (sweep/in-process.ts) running the package's task kinds unless given others. */
+export class InProcessExecutor extends InProcessExecutorWith {
+  constructor(kinds: TaskKinds = taskKinds) {
+    super(kinds);
+  }
+}
 export { WorkerPool, type WorkerFactory, type WorkerHandle } from './sweep/pool.js';
 export { TaskError, type SweepTask, type PreparedTask, type WireTask, type TaskRecord } from './sweep/task.js';
 export type { Executor } from './sweep/executor.js';
