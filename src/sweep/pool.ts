@@ -1,11 +1,12 @@
 // A pool of trainer workers driven through Comlink, generic over how a worker is
 // made (node-pool.ts: worker_threads; browser-pool.ts: Web Workers). Workers start
-// on demand up to `size`, each receives the compiled engine module and the names of
-// the kinds it runs once, and each dataset once: the pool makes every dataset on
-// the main thread (DatasetCache), in shared memory where it can. Comlink does not notice a dead worker, so every call races the
-// worker's death (exit, uncaught error, out of memory, message error) and the
-// caller's AbortSignal; a dead or aborted worker is terminated and replaced by the
-// next run that needs one. Retrying a dead worker's run is the sweep's policy.
+// on demand up to `size`; each receives the compiled engine module and the names of
+// the kinds it runs once, and each dataset once: the pool makes every dataset on the
+// main thread (DatasetCache), in shared memory where it can. Comlink does not
+// notice a dead worker, so every call races the worker's death (exit, uncaught
+// error, out of memory, message error) and the caller's AbortSignal; a dead or
+// aborted worker is terminated and replaced by the next run that needs one.
+// Retrying a dead worker's run is the sweep's policy.
 import * as Comlink from 'comlink';
 import type { FeatureMajorData } from '../data/types.js';
 import { canShareMemory, DatasetCache } from './datasets.js';
