@@ -30,8 +30,9 @@ export interface Dataset {
 }
 
 /**
- * The float32 copy a training run consumes. The buffers may be SharedArrayBuffers
- * so that every worker of a sweep reads one copy.
+ * A float32 copy in the dataset's own row-major layout, as users hold it
+ * (Trainer.setData transposes it; sweeps use FeatureMajorData). The buffers may be
+ * SharedArrayBuffers.
  */
 export interface TrainingData {
   features: number; // finalSeqLength
@@ -44,7 +45,8 @@ export interface TrainingData {
 /**
  * The float32 copy in the layout the engine trains on: feature-major, so that
  * row f of x holds feature f of every example. Made once where the dataset is
- * made (featureMajorData); a training run then copies whole rows.
+ * made (featureMajorData), in SharedArrayBuffers for a sweep's workers; a
+ * training run then copies whole rows.
  */
 export interface FeatureMajorData {
   layout: 'feature-major';
