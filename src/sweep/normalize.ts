@@ -10,9 +10,6 @@ import { hashKey } from './canonical.js';
 import { kindNamed, type TaskKinds } from './task-kind.js';
 import type { PreparedTask } from './task.js';
 
-/** A validated task with its key. */
-export type KeyedTask = PreparedTask;
-
 /** parseRunConfig, then the dataset args fully defaulted. */
 export function fullRunConfig(input: unknown, where = ''): RunConfig {
   const config = parseRunConfig(input, where);
@@ -28,7 +25,7 @@ export function runKey(config: unknown): string {
  * Validates a sweep's input: bare configs of the plain kind (`runs[i]` in errors) or
  * tasks `{kind, config, datasets}` (`tasks[i]`). Two entries with one key are an error.
  */
-export function normalizeTasks(input: readonly unknown[], kinds: TaskKinds): KeyedTask[] {
+export function normalizeTasks(input: readonly unknown[], kinds: TaskKinds): PreparedTask[] {
   if (!Array.isArray(input) || input.length === 0) {
     throw new ConfigError(`a sweep needs a non-empty array of run configs or tasks, got ${describeValue(input)}`, 'runs');
   }
@@ -54,7 +51,7 @@ function isTask(item: unknown): item is Record<string, unknown> {
   return typeof item === 'object' && item !== null && 'kind' in item;
 }
 
-function taskEntry(item: Record<string, unknown>, where: string, kinds: TaskKinds): KeyedTask {
+function taskEntry(item: Record<string, unknown>, where: string, kinds: TaskKinds): PreparedTask {
   const { kind, config, datasets = [], ...rest } = item;
   const unknown = Object.keys(rest);
   if (unknown.length) throw new ConfigError(`unknown field ${unknown.map((k) => `${where}.${k}`).join(', ')} (a task has kind, config, datasets)`, `${where}.${unknown[0]}`);
@@ -65,7 +62,7 @@ function taskEntry(item: Record<string, unknown>, where: string, kinds: TaskKind
 }
 
 /** A task of kind `name`: its config parsed, its datasets resolved, its key. */
-function keyedTask(kinds: TaskKinds, name: string, input: unknown, listed: PreparedTask['datasets'], where: string, configWhere: string): KeyedTask {
+function keyedTask(kinds: TaskKinds, name: string, input: unknown, listed: PreparedTask['datasets'], where: string, configWhere: string): PreparedTask {
   const kind = kindNamed(kinds, name, join(where, 'kind'));
   const config: unknown = kind.parseConfig(input, configWhere);
   const datasets = kind.datasets(config, listed, join(where, 'datasets'));

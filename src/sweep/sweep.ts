@@ -7,10 +7,10 @@ import { ConfigError } from '../schema.js';
 import type { RunRecord } from '../train/types.js';
 import type { SweepEvent, SweepEventListener } from './events.js';
 import type { Executor } from './executor.js';
-import { describeTask, normalizeTasks, type KeyedTask } from './normalize.js';
+import { describeTask, normalizeTasks } from './normalize.js';
 import type { ResultsStore, StoredRecord } from './results-store.js';
 import type { TaskKinds } from './task-kind.js';
-import { abortError, describeError, TaskError, type TaskRecord } from './task.js';
+import { abortError, describeError, TaskError, type PreparedTask, type TaskRecord } from './task.js';
 
 export interface SweepOptions {
   /** Workers of the default pool; default: the machine's parallelism, at most one per pending run. */
@@ -111,7 +111,7 @@ interface RunContext {
 }
 
 /** One run, retried once when its worker died; undefined when the sweep was cancelled. */
-async function runTask(executor: Executor, task: KeyedTask, context: RunContext): Promise<StoredRecord | undefined> {
+async function runTask(executor: Executor, task: PreparedTask, context: RunContext): Promise<StoredRecord | undefined> {
   const { lane, index, emit, progress, signal } = context;
   const { kinds } = executor;
   const label = describeTask(task, kinds);
@@ -148,7 +148,7 @@ async function runTask(executor: Executor, task: KeyedTask, context: RunContext)
 }
 
 /** The record with the task's key first (and its kind, for kinds other than the plain one). */
-function keyed(task: KeyedTask, record: TaskRecord, kinds: TaskKinds): StoredRecord {
+function keyed(task: PreparedTask, record: TaskRecord, kinds: TaskKinds): StoredRecord {
   return Object.assign({ key: task.key }, task.kind === kinds.plain ? {} : { kind: task.kind }, record, { key: task.key });
 }
 
