@@ -5,6 +5,7 @@
 // worker count divides the work evenly. Each timing includes starting the workers
 // and generating the dataset once, as a user's sweep does.
 import { availableParallelism } from 'node:os';
+import { taskKinds } from '../src/experiments/task-kinds.js';
 import { runSweep } from '../src/sweep/sweep.js';
 import type { RunRecord } from '../src/train/types.js';
 import type { BenchOptions, BenchTable } from './table.js';
@@ -31,7 +32,7 @@ export async function sweepSection(options: SweepBenchOptions = { quick: false }
   for (const n of counts) {
     const start = performance.now();
     const cpuStart = process.cpuUsage(); // the whole process: every worker thread included
-    const { records } = await runSweep<RunRecord>(configs, { workers: n });
+    const { records } = await runSweep<RunRecord>(configs, { kinds: taskKinds, workers: n });
     const seconds = (performance.now() - start) / 1e3;
     const usage = process.cpuUsage(cpuStart);
     const cpuSeconds = (usage.user + usage.system) / 1e6;

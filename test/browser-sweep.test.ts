@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { taskKinds } from '../src/experiments/task-kinds.js';
 import { expandGrid } from '../src/sweep/grid.js';
 import { InProcessExecutor } from '../src/sweep/in-process.js';
 import { runSweep } from '../src/sweep/sweep.js';
@@ -115,7 +116,7 @@ describe('the browser page', () => {
     ({ server, origin } = await serve(outDir));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
 
-    const executor = new InProcessExecutor();
+    const executor = new InProcessExecutor(taskKinds);
     try {
       nodeRecords = (await runSweep<RunRecord>(expandGrid(GRID), { executor })).records;
     } finally {

@@ -8,6 +8,7 @@ import { paperCnnWidths, paperMlpWidths } from '../src/experiments/double-descen
 import { dropLowest } from '../src/experiments/lottery-chain.js';
 import { packMask, unpackMask } from '../src/experiments/mask-bits.js';
 import { linspace } from '../src/experiments/settings.js';
+import { taskKinds } from '../src/experiments/task-kinds.js';
 import { normalizeTasks } from '../src/sweep/normalize.js';
 import type { RunConfig } from '../src/train/types.js';
 import { renderSvg } from '../src/plot/svg.js';
@@ -66,7 +67,7 @@ describe('--set values', () => {
 
 describe('the presets expand to the settings of spec/EXPERIMENTS.md', () => {
   const configs = (name: string) =>
-    normalizeTasks(getStudy(name).tasks(resolveSettings(getStudy(name))))
+    normalizeTasks(getStudy(name).tasks(resolveSettings(getStudy(name))), taskKinds)
       .filter((t) => t.kind === 'train')
       .map((t) => t.config as RunConfig);
 
@@ -104,7 +105,7 @@ describe('the presets expand to the settings of spec/EXPERIMENTS.md', () => {
   });
 
   it('lottery: 4 chains (seeds 42, 43 x magnitude, random) of 100 levels, and the dense baselines on the fresh data', () => {
-    const tasks = normalizeTasks(getStudy('lottery').tasks(resolveSettings(getStudy('lottery'))));
+    const tasks = normalizeTasks(getStudy('lottery').tasks(resolveSettings(getStudy('lottery'))), taskKinds);
     const chains = tasks.filter((t) => t.kind === 'lottery-chain');
     expect(chains.map((t) => t.config)).toEqual(
       [42, 43].flatMap((seed) => ['magnitude', 'random'].map((criterion) => expect.objectContaining({ seed, criterion, levels: 100, hidden: 500, lr: 0.02, steps: 1501 }))),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDatasetArgs } from '../src/data/args.js';
 import { canonicalJson, fnv1a64 } from '../src/sweep/canonical.js';
 import { expandGrid } from '../src/sweep/grid.js';
+import { taskKinds } from '../src/experiments/task-kinds.js';
 import { describeTask, normalizeTasks, runKey } from '../src/sweep/normalize.js';
 import { configError } from './config-error.js';
 
@@ -71,7 +72,7 @@ describe('run keys', () => {
     expect(runKey({ seed: 3, dataset: parseDatasetArgs({}), model: 'mlp' })).toBe(key);
     expect(runKey({ model: 'mlp', seed: 4 })).not.toBe(key);
     expect(runKey({ model: 'mlp', seed: 3, dataset: { labelNoise: 0.15 } })).not.toBe(key);
-    expect(normalizeTasks([{ model: 'mlp', seed: 3 }])[0].key).toBe(key);
+    expect(normalizeTasks([{ model: 'mlp', seed: 3 }], taskKinds)[0].key).toBe(key);
   });
 
   it('use sorted-key canonical JSON and 64-bit FNV-1a', () => {
@@ -83,15 +84,15 @@ describe('run keys', () => {
   });
 
   it('name the bad entry of a sweep input and reject non-arrays', () => {
-    expect(configError(() => normalizeTasks([{ model: 'mlp' }, { model: 'mlp', lr: -1 }])).message).toBe('runs[1].lr must be a number > 0, got -1');
-    expect(configError(() => normalizeTasks([{ kind: 'train', config: { model: 'nope' } }])).message).toMatch(/^tasks\[0\]\.config\.model must be one of/);
-    expect(configError(() => normalizeTasks([{ kind: 'x', config: {}, datasets: [{ numSamples: 5 }] }])).message).toMatch(/^tasks\[0\]\.datasets\[0\]\.numSamples must be/);
-    expect(configError(() => normalizeTasks([])).message).toMatch(/non-empty array/);
+    expect(configError(() => normalizeTasks([{ model: 'mlp' }, { model: 'mlp', lr: -1 }], taskKinds)).message).toBe('runs[1].lr must be a number > 0, got -1');
+    expect(configError(() => normalizeTasks([{ kind: 'train', config: { model: 'nope' } }], taskKinds)).message).toMatch(/^tasks\[0\]\.config\.model must be one of/);
+    expect(configError(() => normalizeTasks([{ kind: 'x', config: {}, datasets: [{ numSamples: 5 }] }], taskKinds)).message).toMatch(/^tasks\[0\]\.datasets\[0\]\.numSamples must be/);
+    expect(configError(() => normalizeTasks([], taskKinds)).message).toMatch(/non-empty array/);
   });
 
   it('describe tasks for progress lines: a run by its settings, another kind by its words and seed', () => {
-    const [run] = normalizeTasks([{ model: 'cnn', channels: 30, seed: 2, dataset: { labelNoise: 0.15 } }]);
-    expect(describeTask(run)).toBe('cnn c=30 adam lr=0.01 seed=2 labelNoise=0.15');
-    expect(describeTask({ kind: 'lottery-chain', config: { hidden: 500, criterion: 'magnitude', seed: 43, levels: 100 } })).toBe('lottery-chain magnitude seed=43');
+    const [run] = normalizeTasks([{ model: 'cnn', channels: 30, seed: 2, dataset: { labelNoise: 0.15 } }], taskKinds);
+    expect(describeTask(run, taskKinds)).toBe('cnn c=30 adam lr=0.01 seed=2 labelNoise=0.15');
+    expect(describeTask({ kind: 'lottery-chain', config: { hidden: 500, criterion: 'magnitude', seed: 43, levels: 100 } }, taskKinds)).toBe('lottery-chain magnitude seed=43');
   });
 });

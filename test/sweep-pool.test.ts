@@ -8,11 +8,10 @@ import { ConfigError } from '../src/schema.js';
 import type { SweepEvent } from '../src/sweep/events.js';
 import type { Executor } from '../src/sweep/executor.js';
 import { InProcessExecutor } from '../src/sweep/in-process.js';
-import { trainingData } from '../src/data/dataset.js';
-import { makeDataset } from '../src/data/generator.js';
 import { compileWasm } from '../src/engine/wasm.js';
+import { taskKinds, withCrashTest } from '../src/experiments/task-kinds.js';
 import { createNodePool, nodeWorkerFactory } from '../src/sweep/node-pool.js';
-import { runKey, trainTask } from '../src/sweep/normalize.js';
+import { normalizeTasks, runKey } from '../src/sweep/normalize.js';
 import { WorkerPool, type WorkerFactory } from '../src/sweep/pool.js';
 import { RESULTS_FILE, ResultsStore } from '../src/sweep/results-store.js';
 import { runSweep } from '../src/sweep/sweep.js';
@@ -43,9 +42,9 @@ let reference: RunRecord[] | undefined;
 describe('runSweep', () => {
   it('gives identical records with 1 worker, 2 workers and in-process', async () => {
     const events: SweepEvent[] = [];
-    const one = await runSweep(configs, { workers: 1 });
-    const two = await runSweep(configs, { workers: 2, onEvent: (e) => events.push(e) });
-    const inProcess = await runSweep(configs, { executor: new InProcessExecutor() });
+    const one = await runSweep(configs, { kinds: taskKinds, workers: 1 });
+    const two = await runSweep(configs, { kinds: taskKinds, workers: 2, onEvent: (e) => events.push(e) });
+    const inProcess = await runSweep(configs, { executor: new InProcessExecutor(taskKinds) });
     reference = one.records;
 
     expect(one.records.map((r) => r.key)).toEqual(configs.map((c) => runKey(c)));
@@ -84,7 +83,9 @@ describe('runSweep', () => {
       };
       return handle;
     };
-    const pool = new WorkerPool({ size: 2, factory, module: await compileWasm('engine') });
+    const module = await compileWasm('engine');
+    const pool = new WorkerPool({ size: 2, factory, kinds: taskKinds, module });
+    const unsharing = new WorkerPool({ size: 1, factory, kinds: taskKinds, module, shareMemory: false });
     try {
       const runs = [1, 2, 3, 4, 5, 6].map((seed) => ({ ...tiny, model: 'linear', steps: 50, seed }));
       const { records } = await runSweep<RunRecord>(runs, { executor: pool });
@@ -95,24 +96,26 @@ describe('runSweep', () => {
       expect(xs[1].buffer).toBe(xs[0].buffer); // both workers read one copy
 
       // Unshared data (a page that is not cross-origin isolated) travels as a copy; same result.
-      const task = trainTask(configs[0]);
-      const data = trainingData(await makeDataset(task.datasets[0]), { shared: false });
+      const [task] = normalizeTasks([configs[0]], taskKinds);
       posted.length = 0;
-      const record = await pool.run({ key: task.key, kind: 'train', config: task.config, datasets: [{ key: 'unshared', args: task.datasets[0], data }] });
+      const record = await unsharing.run(task);
       expect({ key: task.key, ...metrics(record as unknown as RunRecord) }).toEqual(metrics(reference![0]));
       const sent = posted.filter((p) => p.view instanceof Float32Array && p.length === 800 * 40).map((p) => p.view);
       expect(sent).toHaveLength(1);
       expect(sent[0].buffer).toBeInstanceOf(ArrayBuffer);
-      expect(sent[0].byteLength).toBe(0); // transferred away: it was a copy, the caller's data is untouched
+      expect(sent[0].byteLength).toBe(0); // transferred away: it was a copy, the pool's own data is untouched
+      const { data } = await unsharing.datasets.get(task.datasets[0]);
       expect(data.x.length).toBe(800 * 40);
+      expect(data.x.buffer).toBeInstanceOf(ArrayBuffer);
     } finally {
       await pool.close();
+      await unsharing.close();
     }
   });
 
   it('retries a run whose worker died (exit, uncaught error, out of memory) once, then records it as failed; the other runs complete', async () => {
     // A 64 MiB JS heap per worker: plenty for training (the data lives in shared and wasm memory), quick to exhaust.
-    const pool = await createNodePool({ size: 2, faultInjection: true, resourceLimits: { maxOldGenerationSizeMb: 64 } });
+    const pool = await createNodePool({ size: 2, kinds: withCrashTest(), resourceLimits: { maxOldGenerationSizeMb: 64 } });
     const retries: string[] = [];
     try {
       const tasks = [
@@ -154,7 +157,7 @@ describe('runSweep', () => {
 
   it('cancels promptly with an AbortSignal: workers terminated, finished records kept whole', async () => {
     const dir = tempDir();
-    const pool = await createNodePool({ size: 2, faultInjection: true });
+    const pool = await createNodePool({ size: 2, kinds: withCrashTest() });
     const controller = new AbortController();
     const hang = (id: number) => ({ kind: 'crash-test', config: { mode: 'hang', id } });
     let hanging = 0;
@@ -192,7 +195,7 @@ describe('runSweep', () => {
 
   it('stops every run when the sweep itself fails, recording none of them as failed', async () => {
     const dir = tempDir();
-    const pool = await createNodePool({ size: 2, faultInjection: true });
+    const pool = await createNodePool({ size: 2, kinds: withCrashTest() });
     const sweep = runSweep([configs[0], { kind: 'crash-test', config: { mode: 'hang' } }, configs[1]], {
       executor: pool,
       outDir: dir,
@@ -211,7 +214,7 @@ describe('runSweep', () => {
     const controller = new AbortController();
     const long = { ...tiny, model: 'mlp', steps: 200_000, evalEvery: 0 };
     const sweep = runSweep([long], {
-      executor: new InProcessExecutor(),
+      executor: new InProcessExecutor(taskKinds),
       signal: controller.signal,
       onEvent: (e) => e.type === 'run-progress' && controller.abort(),
     });
@@ -221,7 +224,7 @@ describe('runSweep', () => {
   it('records a diverged run with its reason, next to the runs that trained', async () => {
     const dir = tempDir();
     const diverging = { ...tiny, model: 'mlp', optimizer: 'sgd', lr: 1e6, evalEvery: 0 };
-    const { records, failed } = await runSweep<RunRecord>([configs[0], diverging], { executor: new InProcessExecutor(), outDir: dir });
+    const { records, failed } = await runSweep<RunRecord>([configs[0], diverging], { executor: new InProcessExecutor(taskKinds), outDir: dir });
     expect(failed).toBe(0);
     expect(records[0].status).toBe('ok');
     expect(records[1]).toMatchObject({ status: 'diverged', reason: expect.stringMatching(/non-finite/), test_loss: null });
@@ -231,9 +234,9 @@ describe('runSweep', () => {
 
   it('resumes from results.jsonl without running recorded runs again', async () => {
     const dir = tempDir();
-    const first = await runSweep(configs.slice(0, 2), { executor: new InProcessExecutor(), outDir: dir });
-    await expect(runSweep(configs, { executor: new InProcessExecutor(), outDir: dir })).rejects.toThrow(/already exists \(2 records\)/);
-    const executor = new InProcessExecutor();
+    const first = await runSweep(configs.slice(0, 2), { executor: new InProcessExecutor(taskKinds), outDir: dir });
+    await expect(runSweep(configs, { executor: new InProcessExecutor(taskKinds), outDir: dir })).rejects.toThrow(/already exists \(2 records\)/);
+    const executor = new InProcessExecutor(taskKinds);
     const run = vi.spyOn(executor, 'run');
     const resumed = await runSweep(configs, { executor, outDir: dir, resume: true });
     expect(resumed.skipped).toBe(2);
@@ -246,12 +249,12 @@ describe('runSweep', () => {
 
   it('rejects bad configs before any work starts, naming the entry', async () => {
     const dir = join(tempDir(), 'out');
-    const executor: Executor = { concurrency: 1, run: vi.fn(), close: vi.fn(async () => {}) };
+    const executor: Executor = { concurrency: 1, kinds: taskKinds, run: vi.fn(), close: vi.fn(async () => {}) };
     const sweep = runSweep([configs[0], { ...configs[1], lr: -1 }], { executor, outDir: dir });
     await expect(sweep).rejects.toThrow(ConfigError);
     await expect(runSweep([configs[0], { ...configs[1], lr: -1 }], { executor, outDir: dir })).rejects.toThrow(/^runs\[1\]\.lr must be a number > 0, got -1$/);
     await expect(runSweep([configs[0], configs[0]], { executor, outDir: dir })).rejects.toThrow(/runs\[1\] is the same run as runs\[0\]/);
-    await expect(runSweep(configs, { workers: 0 })).rejects.toThrow(/^workers must be an integer >= 1, got 0$/);
+    await expect(runSweep(configs, { kinds: taskKinds, workers: 0 })).rejects.toThrow(/^workers must be an integer >= 1, got 0$/);
     expect(executor.run).not.toHaveBeenCalled();
     expect(existsSync(dir)).toBe(false);
   });

@@ -2,7 +2,7 @@
 // determinism, the batch orders (train.py's sequential rows, a fresh shuffle per
 // epoch), init, masks, parameter round trips, engine reuse and input checks.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { trainingData } from '../src/data/dataset.js';
+import { featureMajorData, toFeatureMajor, trainingData } from '../src/data/dataset.js';
 import { makeDataset } from '../src/data/generator.js';
 import type { TrainingData } from '../src/data/types.js';
 import { linearModel, mlpModel } from '../src/models/presets.js';
@@ -75,6 +75,16 @@ describe('trainOnData', () => {
     expect(record.steps).toBe(24);
   });
 
+  it('trains bit for bit alike on feature-major and row-major data, spatially shuffled or not', async () => {
+    const columns = featureMajorData(await makeDataset({ numSamples: 1000 }));
+    for (const shuffleSeq of [false, true]) {
+      const config = parseRunConfig({ model: 'cnn', channels: 4, steps: 40, evalEvery: 20, shuffleSeq });
+      const { wall_s: _a, steps_per_s: _b, ...fromColumns } = trainOnData(engine, columns, config);
+      const { wall_s: _c, steps_per_s: _d, ...fromRows } = trainOnData(engine, data, config);
+      expect(fromColumns).toEqual(fromRows);
+    }
+  });
+
   it('applies the notebook spatial shuffle to train and test data', () => {
     const spatial = trainOnData(engine, data, parseRunConfig({ model: 'linear', steps: 50, evalEvery: 0, shuffleSeq: true }));
     const plain = trainOnData(engine, data, parseRunConfig({ model: 'linear', steps: 50, evalEvery: 0 }));
@@ -82,6 +92,21 @@ describe('trainOnData', () => {
     // function, but the init is not permuted, so the runs differ slightly yet stay close
     expect(spatial.test_acc).not.toBe(plain.test_acc);
     expect(Math.abs(spatial.test_acc! - plain.test_acc!)).toBeLessThan(0.1);
+  });
+});
+
+describe('feature-major data', () => {
+  it('holds the float32 rows of trainingData transposed to (features, n), made once where the dataset is made', async () => {
+    const ds = await makeDataset({ numSamples: 100, finalSeqLength: 7 });
+    const rows = trainingData(ds);
+    const columns = featureMajorData(ds, { shared: true });
+    expect(columns.x.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(columns).toMatchObject({ layout: 'feature-major', features: 7 });
+    for (const [split, n] of [['x', 80], ['xTest', 20]] as const) {
+      for (let i = 0; i < n; i++) for (let f = 0; f < 7; f++) expect(columns[split][f * n + i]).toBe(rows[split][i * 7 + f]);
+    }
+    expect(columns.y).toEqual(rows.y);
+    expect(toFeatureMajor(rows)).toEqual({ ...columns, x: Float32Array.from(columns.x), xTest: Float32Array.from(columns.xTest), y: rows.y, yTest: rows.yTest });
   });
 });
 

@@ -1,6 +1,7 @@
 // The page: pick or paste a sweep grid, run it over a pool of Web Workers
 // (src/sweep/browser-pool.ts), watch every worker, read the results. For automation
 // it exposes window.mnist1d.runSweep(grid, workers) -> the sweep's RunRecords.
+import { taskKinds } from '../src/experiments/task-kinds.js';
 import { expandGrid } from '../src/sweep/grid.js';
 import { runSweep } from '../src/sweep/sweep.js';
 import type { RunRecord } from '../src/train/types.js';
@@ -75,7 +76,7 @@ async function sweep(grid: unknown, workers: number): Promise<RunRecord[]> {
   ui.stop.disabled = false;
   ui.download.disabled = true;
   try {
-    executor = new WatchedExecutor(await createBrowserPool({ size: Math.min(workers, configs.length) }));
+    executor = new WatchedExecutor(await createBrowserPool({ kinds: taskKinds, size: Math.min(workers, configs.length) }));
     say(`running ${configs.length} runs on ${executor.concurrency} worker(s)…`);
     const { records } = await runSweep<RunRecord>(configs, {
       executor,

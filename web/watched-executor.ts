@@ -1,7 +1,9 @@
-// An Executor that forwards to another and notes how each dataset reaches the
+// An Executor that forwards to a worker pool and notes how each dataset reaches the
 // workers: one SharedArrayBuffer read by all (cross-origin-isolated page) or a
 // transferred copy per worker. The page shows it; the browser test asserts it.
 import type { Executor } from '../src/sweep/executor.js';
+import type { WorkerPool } from '../src/sweep/pool.js';
+import type { TaskKinds } from '../src/sweep/task-kind.js';
 import type { PreparedTask, ProgressListener, TaskRecord } from '../src/sweep/task.js';
 
 export interface DatasetDelivery {
@@ -14,14 +16,17 @@ export interface DatasetDelivery {
 
 export class WatchedExecutor implements Executor {
   readonly concurrency: number;
+  readonly kinds: TaskKinds;
   readonly datasets = new Map<string, DatasetDelivery>();
 
-  constructor(private readonly inner: Executor) {
+  constructor(private readonly inner: WorkerPool) {
     this.concurrency = inner.concurrency;
+    this.kinds = inner.kinds;
   }
 
-  run(task: PreparedTask, onProgress?: ProgressListener, signal?: AbortSignal): Promise<TaskRecord> {
-    for (const { key, data } of task.datasets) {
+  async run(task: PreparedTask, onProgress?: ProgressListener, signal?: AbortSignal): Promise<TaskRecord> {
+    for (const args of task.datasets) {
+      const { key, data } = await this.inner.datasets.get(args); // the pool's own copy, made once
       const arrays = [data.x, data.y, data.xTest, data.yTest];
       this.datasets.set(key, {
         key,

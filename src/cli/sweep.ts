@@ -4,9 +4,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { taskKinds } from '../experiments/task-kinds.js';
 import { ConfigError } from '../schema.js';
 import { expandGrid } from '../sweep/grid.js';
 import { describeTask } from '../sweep/normalize.js';
+import { recordKind } from '../sweep/task-kind.js';
 import { RESULTS_FILE } from '../sweep/results-store.js';
 import { runSweep } from '../sweep/sweep.js';
 import type { TaskRecord } from '../sweep/task.js';
@@ -63,10 +65,10 @@ async function sweepCommand(flags: SweepFlags): Promise<void> {
   const outDir = flags.out ?? join('results', basename(flags.grid, extname(flags.grid)));
   const resultsPath = join(outDir, RESULTS_FILE);
   const result = await runWithDisplay({ title: 'sweep', resultsPath }, (hooks) =>
-    runSweep<TaskRecord>(configs, { workers, outDir, resume: flags.resume, ...hooks }),
+    runSweep<TaskRecord>(configs, { kinds: taskKinds, workers, outDir, resume: flags.resume, ...hooks }),
   );
   for (const record of result.records) {
-    console.log(`${record.key}  ${summarize(record)} ${describeTask({ kind: record.kind ?? 'train', config: record.config })}`);
+    console.log(`${record.key}  ${summarize(record)} ${describeTask({ kind: recordKind(taskKinds, record), config: record.config }, taskKinds)}`);
   }
   console.log(`${configs.length} runs (${result.skipped} skipped as already done), ${result.failed} failed; records in ${resultsPath}`);
 }

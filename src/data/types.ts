@@ -30,13 +30,29 @@ export interface Dataset {
 }
 
 /**
- * The float32 copy a training run consumes. The buffers may be SharedArrayBuffers
- * so that every worker of a sweep reads one copy.
+ * A float32 copy in the dataset's own row-major layout, as users hold it
+ * (Trainer.setData transposes it; sweeps use FeatureMajorData). The buffers may be
+ * SharedArrayBuffers.
  */
 export interface TrainingData {
   features: number; // finalSeqLength
   x: Float32Array; // (nTrain, features)
   y: Int32Array; // (nTrain)
   xTest: Float32Array; // (nTest, features)
+  yTest: Int32Array; // (nTest)
+}
+
+/**
+ * The float32 copy in the layout the engine trains on: feature-major, so that
+ * row f of x holds feature f of every example. Made once where the dataset is
+ * made (featureMajorData), in SharedArrayBuffers for a sweep's workers; a
+ * training run then copies whole rows.
+ */
+export interface FeatureMajorData {
+  layout: 'feature-major';
+  features: number; // finalSeqLength
+  x: Float32Array; // (features, nTrain)
+  y: Int32Array; // (nTrain)
+  xTest: Float32Array; // (features, nTest)
   yTest: Int32Array; // (nTest)
 }

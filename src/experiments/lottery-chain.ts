@@ -8,11 +8,13 @@
 // from the same initial values, on a fresh dataset (datasets[1]) and on that
 // dataset spatially shuffled.
 import { z } from 'zod';
-import type { TrainingData } from '../data/types.js';
-import { finite, integer, oneOf, parseConfig } from '../schema.js';
+import type { FeatureMajorData } from '../data/types.js';
+import { ConfigError, finite, integer, oneOf, parseConfig } from '../schema.js';
+import type { TaskKind } from '../sweep/task-kind.js';
+import type { TaskRecord } from '../sweep/task.js';
 import { parseRunConfig } from '../train/config.js';
 import type { Engine } from '../train/engine.js';
-import { SHUFFLE_SEQ_SEED, trainerForConfig } from '../train/run.js';
+import { finiteOrNull, SHUFFLE_SEQ_SEED, trainerForConfig, trainLoop } from '../train/run.js';
 import type { Trainer } from '../train/trainer.js';
 import type { RunConfig, RunProgress } from '../train/types.js';
 import { packMask } from './mask-bits.js';
@@ -92,12 +94,22 @@ export function chainRunConfig(c: Pick<LotteryChainConfig, 'hidden' | 'seed' | '
   return parseRunConfig({ model: 'mlp', hidden: c.hidden, optimizer: 'adam', lr: c.lr, batchSize: c.batchSize, steps: c.steps, evalEvery: c.evalEvery, seed: c.seed });
 }
 
-export function lotteryChainKind(engine: Engine, data: TrainingData[], input: unknown, onProgress: (p: RunProgress) => void): LotteryChainRecord {
-  const config = parseConfig(chainSchema, input, 'config');
+/** The 'lottery-chain' task kind: datasets are [training] or, with transfer, [training, fresh]. */
+export const lotteryChainKind: TaskKind<LotteryChainConfig> = {
+  parseConfig: (config, where) => parseConfig(chainSchema, config, where),
+  datasets(config, listed, where) {
+    const needed = config.transfer ? 2 : 1;
+    if (listed.length !== needed) {
+      throw new ConfigError(`${where}: a lottery chain needs ${config.transfer ? 'two datasets (training, fresh)' : 'one dataset'}, got ${listed.length}`, where);
+    }
+    return listed;
+  },
+  run: (engine, data, config, onProgress) => runChain(engine, data, config, onProgress) as unknown as TaskRecord,
+  failedRecord: (config, reason, wallSeconds) => ({ config, status: 'failed', reason, levels: [], curves: [], masks: [], transfer: [], steps: 0, wall_s: wallSeconds, steps_per_s: 0 }),
+};
+
+function runChain(engine: Engine, data: FeatureMajorData[], config: LotteryChainConfig, onProgress: (p: RunProgress) => void): LotteryChainRecord {
   const [train, fresh] = data;
-  if (!train || (config.transfer && !fresh)) {
-    throw new Error(`a lottery chain needs ${config.transfer ? 'two datasets (training, fresh)' : 'one dataset'}, got ${data.length}`);
-  }
   const started = performance.now();
   const schedule = linspace(0, 1, config.levels);
   const nearest = (targets: number[]) => new Set(targets.map((t) => nearestIndex(schedule, t)));
@@ -107,95 +119,87 @@ export function lotteryChainKind(engine: Engine, data: TrainingData[], input: un
   const totalSteps = config.levels * config.steps + (config.transfer ? 2 * config.transfer.steps : 0);
   let stepsDone = 0;
   let trainMs = 0;
-  const progress = () => onProgress({ step: stepsDone, totalSteps });
 
   // Trains `trainer` for `steps`, evaluating the test split at the end and, when its
-  // curve is kept, at 0 and every evalEvery (evaluation never changes the training).
+  // curve is kept, at 0 and every evalEvery.
   const retrain = (trainer: Trainer, steps: number, keepCurve: boolean) => {
     const curve: Curve['points'] = [];
-    const evalTest = (step: number) => {
-      const t = trainer.evaluate('test');
-      curve.push([step, finiteOrNull(t.loss), finiteOrNull(t.acc)]);
-    };
-    const every = config.evalEvery;
-    if (every > 0 && keepCurve) evalTest(0);
-    let step = 0;
-    let diverged = false;
-    while (step < steps && !diverged) {
-      const n = Math.min(steps - step, every > 0 ? every - (step % every) : steps);
-      const t0 = performance.now();
-      const result = trainer.trainSteps(n);
-      trainMs += performance.now() - t0;
-      step += result.steps;
-      stepsDone += result.steps;
-      diverged = result.diverged;
-      if (keepCurve && every > 0 && step % every === 0 && step < steps) evalTest(step);
-      progress();
-    }
-    stepsDone += steps - step; // a diverged run's remaining steps count as done
-    evalTest(step);
-    return { curve, diverged };
+    const before = stepsDone;
+    const run = trainLoop(trainer, {
+      steps,
+      evalEvery: config.evalEvery,
+      evaluate(step, last) {
+        if (!keepCurve && !last) return;
+        const t = trainer.evaluate('test');
+        curve.push([step, finiteOrNull(t.loss), finiteOrNull(t.acc)]);
+      },
+      onProgress: (step) => onProgress({ step: before + step, totalSteps }),
+    });
+    stepsDone = before + steps; // a diverged run's remaining steps count as done
+    trainMs += run.trainMs;
+    return { curve, diverged: run.diverged };
   };
 
-  const trainer = trainerForConfig(engine, chainRunConfig(config), train.features);
-  trainer.setData(train);
-  const init = trainer.getParams(); // the constructor drew the init from `seed`
-  const layers = layerIndices(trainer);
-  const firstLayer = trainer.layout().find((p) => p.layer === 0 && p.shape.length === 2)!;
-  const random = mulberry32(config.seed);
-  let final = init;
+  let initial: Float32Array;
   let ticket: Float32Array | null = null;
   const levels: LevelResult[] = [];
   const curves: Curve[] = [];
   const masks: FirstLayerMask[] = [];
 
-  for (let level = 0; level < schedule.length; level++) {
-    const sparsity = schedule[level];
-    const scores = config.criterion === 'magnitude' ? final.map(Math.abs) : Float32Array.from(final, () => random());
-    const mask = new Float32Array(init.length);
-    for (const indices of layers) dropLowest(scores, indices, Math.floor(sparsity * indices.length), mask);
-    trainer.setMask(mask);
-    trainer.setParams(init);
-    trainer.resetOptimizer();
-    trainer.resetBatches();
-    const { curve, diverged } = retrain(trainer, config.steps, curveLevels.has(level));
-    const trainEval = trainer.evaluate('train');
-    const last = curve[curve.length - 1];
-    levels.push({
-      sparsity,
-      kept: mask.reduce((a, b) => a + b, 0) / mask.length,
-      train_loss: finiteOrNull(trainEval.loss),
-      train_acc: finiteOrNull(trainEval.acc),
-      test_loss: last[1],
-      test_acc: last[2],
-      ...(diverged && { diverged }),
-    });
-    if (curveLevels.has(level)) curves.push({ sparsity, points: curve });
-    if (maskLevels.has(level)) {
-      const w = mask.subarray(firstLayer.offset, firstLayer.offset + firstLayer.size);
-      masks.push({ sparsity, rows: firstLayer.shape[0], cols: firstLayer.shape[1], bits: packMask(w) });
+  const trainer = trainerForConfig(engine, chainRunConfig(config), train.features);
+  try {
+    trainer.setData(train);
+    initial = trainer.getParams(); // the constructor drew the init from `seed`
+    const layers = layerIndices(trainer);
+    const firstLayer = trainer.layout().find((p) => p.layer === 0 && p.shape.length === 2)!;
+    const random = mulberry32(config.seed);
+    let final = initial;
+    for (let level = 0; level < schedule.length; level++) {
+      const sparsity = schedule[level];
+      const scores = config.criterion === 'magnitude' ? final.map(Math.abs) : Float32Array.from(final, () => random());
+      const mask = new Float32Array(initial.length);
+      for (const indices of layers) dropLowest(scores, indices, Math.floor(sparsity * indices.length), mask);
+      rewind(trainer, mask, initial);
+      const { curve, diverged } = retrain(trainer, config.steps, curveLevels.has(level));
+      const trainEval = trainer.evaluate('train');
+      const last = curve[curve.length - 1];
+      levels.push({
+        sparsity,
+        kept: mask.reduce((a, b) => a + b, 0) / mask.length,
+        train_loss: finiteOrNull(trainEval.loss),
+        train_acc: finiteOrNull(trainEval.acc),
+        test_loss: last[1],
+        test_acc: last[2],
+        ...(diverged && { diverged }),
+      });
+      if (curveLevels.has(level)) curves.push({ sparsity, points: curve });
+      if (maskLevels.has(level)) {
+        const w = mask.subarray(firstLayer.offset, firstLayer.offset + firstLayer.size);
+        masks.push({ sparsity, rows: firstLayer.shape[0], cols: firstLayer.shape[1], bits: packMask(w) });
+      }
+      if (level === transferLevel) ticket = mask.slice();
+      final = trainer.getParams();
     }
-    if (level === transferLevel) ticket = mask.slice();
-    final = trainer.getParams();
+  } finally {
+    trainer.dispose();
   }
 
-  trainer.dispose(); // the engine runs one Trainer at a time
   const transfer: TransferResult[] = [];
   if (config.transfer && ticket) {
     const t = config.transfer;
     const retrainer = trainerForConfig(engine, chainRunConfig({ ...config, batchSize: t.batchSize, steps: t.steps }), fresh.features);
-    const permutation = engine.permutation(fresh.features, SHUFFLE_SEQ_SEED);
-    for (const which of ['fresh', 'shuffled'] as const) {
-      retrainer.setData(fresh, which === 'shuffled' ? permutation : undefined);
-      retrainer.setMask(ticket);
-      retrainer.setParams(init);
-      retrainer.resetOptimizer();
-      retrainer.resetBatches();
-      const { curve } = retrain(retrainer, t.steps, true);
-      const last = curve[curve.length - 1];
-      transfer.push({ data: which, sparsity: schedule[transferLevel], train_acc: finiteOrNull(retrainer.evaluate('train').acc), test_loss: last[1], test_acc: last[2], curve });
+    try {
+      const permutation = engine.permutation(fresh.features, SHUFFLE_SEQ_SEED);
+      for (const which of ['fresh', 'shuffled'] as const) {
+        retrainer.setData(fresh, which === 'shuffled' ? permutation : undefined);
+        rewind(retrainer, ticket, initial);
+        const { curve } = retrain(retrainer, t.steps, true);
+        const last = curve[curve.length - 1];
+        transfer.push({ data: which, sparsity: schedule[transferLevel], train_acc: finiteOrNull(retrainer.evaluate('train').acc), test_loss: last[1], test_acc: last[2], curve });
+      }
+    } finally {
+      retrainer.dispose();
     }
-    retrainer.dispose();
   }
   return {
     config,
@@ -208,6 +212,14 @@ export function lotteryChainKind(engine: Engine, data: TrainingData[], input: un
     wall_s: (performance.now() - started) / 1e3,
     steps_per_s: trainMs > 0 ? stepsDone / (trainMs / 1e3) : 0,
   };
+}
+
+/** Masks the trainer and sets it back to its initial parameters, with a fresh optimizer and batch order. */
+function rewind(trainer: Trainer, mask: Float32Array, initial: Float32Array): void {
+  trainer.setMask(mask);
+  trainer.setParams(initial);
+  trainer.resetOptimizer();
+  trainer.resetBatches();
 }
 
 /** Parameter indices of each layer (its weights and bias as one vector), from the trainer's layout. */
@@ -259,8 +271,4 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function finiteOrNull(v: number): number | null {
-  return Number.isFinite(v) ? v : null;
 }

@@ -1,8 +1,10 @@
 // Glue between studies and the sweep: a study's training runs as sweep tasks,
 // and the finished records of a results file.
+import { recordKind } from '../sweep/task-kind.js';
+import type { SweepTask, TaskRecord } from '../sweep/task.js';
 import { parseRunConfig } from '../train/config.js';
 import type { RunConfig, RunRecord } from '../train/types.js';
-import type { SweepTask, TaskRecord } from '../sweep/task.js';
+import { taskKinds } from './task-kinds.js';
 
 /** A 'train' task for a run config (defaults filled in and validated now, before any run starts). */
 export function trainTask(config: Partial<RunConfig> & Pick<RunConfig, 'model'>): SweepTask {
@@ -12,7 +14,7 @@ export function trainTask(config: Partial<RunConfig> & Pick<RunConfig, 'model'>)
 /** The 'train' records that finished with metrics (failed and diverged runs are left out). */
 export function finished(records: readonly TaskRecord[]): (RunRecord & TaskRecord)[] {
   return records.filter(
-    (r): r is RunRecord & TaskRecord => (r.kind === undefined || r.kind === 'train') && r.status === 'ok' && typeof r.test_acc === 'number',
+    (r): r is RunRecord & TaskRecord => recordKind(taskKinds, r) === 'train' && r.status === 'ok' && typeof r.test_acc === 'number',
   );
 }
 

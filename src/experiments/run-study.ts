@@ -12,6 +12,7 @@ import { runSweep } from '../sweep/sweep.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { duration } from './markdown.js';
 import type { AnyStudy, StudySummary } from './study.js';
+import { taskKinds } from './task-kinds.js';
 
 export interface StudyRunOptions {
   outDir: string;
@@ -39,6 +40,7 @@ export async function runStudy(study: AnyStudy, settings: object, options: Study
   const started = performance.now();
   let workers = 0;
   const result = await runSweep<TaskRecord>(tasks, {
+    kinds: taskKinds,
     workers: options.workers,
     outDir: options.outDir,
     resume: options.resume,

@@ -4,9 +4,11 @@
 import { compileWasm } from '../engine/wasm.js';
 import { WorkerPool, type WorkerFactory, type WorkerHandle } from './pool.js';
 import { TaskError } from './task.js';
-import type { WorkerOptions } from './worker-api.js';
+import type { TaskKinds } from './task-kind.js';
 
-export interface BrowserPoolOptions extends WorkerOptions {
+export interface BrowserPoolOptions {
+  /** The kinds the workers run; the worker entry (workers/browser-trainer.ts) must be built with each of them. */
+  kinds: TaskKinds;
   /** Number of workers; default navigator.hardwareConcurrency. */
   size?: number;
 }
@@ -15,7 +17,7 @@ export function defaultWorkerCount(): number {
   return navigator.hardwareConcurrency || 1;
 }
 
-export async function createBrowserPool(options: BrowserPoolOptions = {}): Promise<WorkerPool> {
+export async function createBrowserPool(options: BrowserPoolOptions): Promise<WorkerPool> {
   return new WorkerPool({
     ...options,
     size: options.size ?? defaultWorkerCount(),

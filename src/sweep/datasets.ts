@@ -1,9 +1,10 @@
-// The main thread's datasets for a sweep: each distinct DatasetArgs is generated
-// once (keyed by its canonical args) and converted to float32 TrainingData in
+// Datasets made for a sweep's workers: each distinct DatasetArgs is generated once
+// (keyed by its canonical args) and converted to FeatureMajorData, the layout the
+// engine trains on. The worker pool makes them on the main thread in
 // SharedArrayBuffers where the platform allows it (Node; a cross-origin-isolated
-// page), so that every worker reads one copy.
+// page), so that every worker reads one copy; a worker given none makes its own.
+import { featureMajorData } from '../data/dataset.js';
 import { loadGenerator } from '../data/generator.js';
-import { trainingData } from '../data/dataset.js';
 import type { DatasetArgs } from '../data/types.js';
 import { hashKey } from './canonical.js';
 import type { SharedDataset } from './task.js';
@@ -23,6 +24,9 @@ export function canShareMemory(): boolean {
 export class DatasetCache {
   private readonly datasets = new Map<string, Promise<SharedDataset>>();
 
+  /** `shared`: make the arrays in SharedArrayBuffers (where the platform has them). */
+  constructor(private readonly shared: boolean) {}
+
   /** The dataset for fully-defaulted `args`, generated on first request. */
   get(args: DatasetArgs): Promise<SharedDataset> {
     const key = datasetKey(args);
@@ -36,6 +40,6 @@ export class DatasetCache {
 
   private async generate(key: string, args: DatasetArgs): Promise<SharedDataset> {
     const generator = await loadGenerator();
-    return { key, args, data: trainingData(generator.make(args), { shared: canShareMemory() }) };
+    return { key, args, data: featureMajorData(generator.make(args), { shared: this.shared }) };
   }
 }

@@ -8,11 +8,13 @@ import { packagePath } from '../engine/node-files.js';
 import { compileWasm } from '../engine/wasm.js';
 import { WorkerPool, type WorkerFactory, type WorkerHandle } from './pool.js';
 import { TaskError } from './task.js';
-import type { WorkerOptions } from './worker-api.js';
+import type { TaskKinds } from './task-kind.js';
 
 const WORKER_FILE = 'dist/workers/node-trainer.js';
 
-export interface NodePoolOptions extends WorkerOptions {
+export interface NodePoolOptions {
+  /** The kinds the workers run; the worker entry (workers/node-trainer.ts) must be built with each of them. */
+  kinds: TaskKinds;
   /** Number of workers; default os.availableParallelism(). */
   size?: number;
   /** Caps each worker's JS heap; a worker over it dies with WORKER_OUT_OF_MEMORY. */
@@ -23,7 +25,7 @@ export function defaultWorkerCount(): number {
   return availableParallelism();
 }
 
-export async function createNodePool(options: NodePoolOptions = {}): Promise<WorkerPool> {
+export async function createNodePool(options: NodePoolOptions): Promise<WorkerPool> {
   return new WorkerPool({
     ...options,
     size: options.size ?? defaultWorkerCount(),

@@ -1,18 +1,14 @@
-// Validates what a sweep is given and keys it. A run's key is the hash of the
-// canonical JSON of its fully-defaulted config (RunConfig defaults, and the dataset
-// args with every default filled in), so `{}` and the explicit defaults share a key.
-import { defaultDatasetArgs, parseDatasetArgs } from '../data/args.js';
-import type { DatasetArgs } from '../data/types.js';
+// Validates what a sweep is given and keys it, through the kinds' own declarations
+// (task-kind.ts). A task of the plain kind is keyed by the hash of the canonical JSON
+// of its parsed config, so `{}` and the explicit defaults share a key; any other
+// task by the hash of {kind, config, datasets}.
+import { parseDatasetArgs } from '../data/args.js';
 import { ConfigError } from '../schema.js';
 import { parseRunConfig } from '../train/config.js';
 import type { RunConfig } from '../train/types.js';
-import { canonicalJson, hashKey } from './canonical.js';
-import type { SweepTask } from './task.js';
-
-/** A validated task with its key. */
-export interface KeyedTask extends SweepTask {
-  key: string;
-}
+import { hashKey } from './canonical.js';
+import { kindNamed, type TaskKinds } from './task-kind.js';
+import type { PreparedTask } from './task.js';
 
 /** parseRunConfig, then the dataset args fully defaulted. */
 export function fullRunConfig(input: unknown, where = ''): RunConfig {
@@ -25,23 +21,15 @@ export function runKey(config: unknown): string {
   return hashKey(fullRunConfig(config));
 }
 
-/** A 'train' task for one run config. */
-export function trainTask(config: unknown, where = ''): KeyedTask {
-  const full = fullRunConfig(config, where);
-  return { key: hashKey(full), kind: 'train', config: full, datasets: [full.dataset as DatasetArgs] };
-}
-
 /**
- * Validates a sweep's input: run configs (`runs[i]` in errors) or tasks
- * `{kind, config, datasets}` (`tasks[i]`). Two entries with one key are an error.
- * A 'train' task's dataset is its config's; other kinds validate their own config
- * in the worker.
+ * Validates a sweep's input: bare configs of the plain kind (`runs[i]` in errors) or
+ * tasks `{kind, config, datasets}` (`tasks[i]`). Two entries with one key are an error.
  */
-export function normalizeTasks(input: readonly unknown[]): KeyedTask[] {
+export function normalizeTasks(input: readonly unknown[], kinds: TaskKinds): PreparedTask[] {
   if (!Array.isArray(input) || input.length === 0) {
     throw new ConfigError(`a sweep needs a non-empty array of run configs or tasks, got ${describeValue(input)}`, 'runs');
   }
-  const tasks = input.map((item, i) => (isTask(item) ? keyedTask(item, `tasks[${i}]`) : trainTask(item, `runs[${i}]`)));
+  const tasks = input.map((item, i) => (isTask(item) ? taskEntry(item, `tasks[${i}]`, kinds) : keyedTask(kinds, kinds.plain, item, [], `runs[${i}]`, `runs[${i}]`)));
   rejectRepeats(
     tasks.map((task) => task.key),
     (i) => `${isTask(input[i]) ? 'tasks' : 'runs'}[${i}]`,
@@ -63,36 +51,33 @@ function isTask(item: unknown): item is Record<string, unknown> {
   return typeof item === 'object' && item !== null && 'kind' in item;
 }
 
-function keyedTask(item: Record<string, unknown>, where: string): KeyedTask {
+function taskEntry(item: Record<string, unknown>, where: string, kinds: TaskKinds): PreparedTask {
   const { kind, config, datasets = [], ...rest } = item;
   const unknown = Object.keys(rest);
   if (unknown.length) throw new ConfigError(`unknown field ${unknown.map((k) => `${where}.${k}`).join(', ')} (a task has kind, config, datasets)`, `${where}.${unknown[0]}`);
   if (typeof kind !== 'string' || !kind) throw new ConfigError(`${where}.kind must be a non-empty string, got ${describeValue(kind)}`, `${where}.kind`);
-  if (kind === 'train') return trainTask(config, `${where}.config`);
   if (!Array.isArray(datasets)) throw new ConfigError(`${where}.datasets must be an array of dataset args, got ${describeValue(datasets)}`, `${where}.datasets`);
-  const args = datasets.map((d, j) => parseDatasetArgs(d, `${where}.datasets[${j}]`));
-  return { key: hashKey({ kind, config, datasets: args }), kind, config, datasets: args };
+  const listed = datasets.map((d, j) => parseDatasetArgs(d, `${where}.datasets[${j}]`));
+  return keyedTask(kinds, kind, config, listed, where, `${where}.config`);
+}
+
+/** A task of kind `name`: its config parsed, its datasets resolved, its key. */
+function keyedTask(kinds: TaskKinds, name: string, input: unknown, listed: PreparedTask['datasets'], where: string, configWhere: string): PreparedTask {
+  const kind = kindNamed(kinds, name, join(where, 'kind'));
+  const config: unknown = kind.parseConfig(input, configWhere);
+  const datasets = kind.datasets(config, listed, join(where, 'datasets'));
+  const key = name === kinds.plain ? hashKey(config) : hashKey({ kind: name, config, datasets });
+  return { key, kind: name, config, datasets };
 }
 
 /** A short label for progress displays, e.g. "mlp h=100 adam lr=0.01 seed=1 labelNoise=0.15". */
-export function describeTask(task: { kind: string; config: unknown }): string {
-  if (task.kind !== 'train') {
-    // other kinds: the kind, then the config's word-valued fields and its seed
-    const config = (task.config ?? {}) as Record<string, unknown>;
-    const words = Object.values(config).filter((v): v is string => typeof v === 'string');
-    return [task.kind, ...words, ...(typeof config.seed === 'number' ? [`seed=${config.seed}`] : [])].join(' ');
-  }
-  const c = task.config as RunConfig;
-  const parts: string[] = [c.model];
-  if (c.hidden !== undefined) parts.push(`h=${c.hidden}`);
-  if (c.channels !== undefined) parts.push(`c=${c.channels}`);
-  if (c.pool !== undefined) parts.push(c.pool);
-  parts.push(c.optimizer, `lr=${c.lr}`, `seed=${c.seed}`);
-  const defaults = defaultDatasetArgs() as unknown as Record<string, unknown>;
-  for (const [field, value] of Object.entries(c.dataset)) {
-    if (canonicalJson(value) !== canonicalJson(defaults[field])) parts.push(`${field}=${canonicalJson(value)}`);
-  }
-  return parts.join(' ');
+export function describeTask(task: { kind: string; config: unknown }, kinds: TaskKinds): string {
+  const describe = kinds.kinds[task.kind]?.describe;
+  if (describe) return describe(task.config);
+  // the kind, then the config's word-valued fields and its seed
+  const config = (task.config ?? {}) as Record<string, unknown>;
+  const words = Object.values(config).filter((v): v is string => typeof v === 'string');
+  return [task.kind, ...words, ...(typeof config.seed === 'number' ? [`seed=${config.seed}`] : [])].join(' ');
 }
 
 function join(where: string, field: string): string {

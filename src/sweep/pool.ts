@@ -1,15 +1,19 @@
 // A pool of trainer workers driven through Comlink, generic over how a worker is
 // made (node-pool.ts: worker_threads; browser-pool.ts: Web Workers). Workers start
-// on demand up to `size`, each receives the compiled engine module once, and each
-// dataset once. Comlink does not notice a dead worker, so every call races the
-// worker's death (exit, uncaught error, out of memory, message error) and the
-// caller's AbortSignal; a dead or aborted worker is terminated and replaced by the
-// next run that needs one. Retrying a dead worker's run is the sweep's policy.
+// on demand up to `size`; each receives the compiled engine module and the names of
+// the kinds it runs once, and each dataset once: the pool makes every dataset on the
+// main thread (DatasetCache), in shared memory where it can. Comlink does not
+// notice a dead worker, so every call races the worker's death (exit, uncaught
+// error, out of memory, message error) and the caller's AbortSignal; a dead or
+// aborted worker is terminated and replaced by the next run that needs one.
+// Retrying a dead worker's run is the sweep's policy.
 import * as Comlink from 'comlink';
-import type { TrainingData } from '../data/types.js';
+import type { FeatureMajorData } from '../data/types.js';
+import { canShareMemory, DatasetCache } from './datasets.js';
 import type { Executor } from './executor.js';
-import { abortError, describeError, TaskError, throwIfAborted, type PreparedTask, type ProgressListener, type TaskRecord } from './task.js';
-import type { WorkerApi, WorkerOptions, WireDataset } from './worker-api.js';
+import type { TaskKinds } from './task-kind.js';
+import { abortError, describeError, TaskError, throwIfAborted, type PreparedTask, type ProgressListener, type SharedDataset, type TaskRecord } from './task.js';
+import type { WorkerApi } from './worker-api.js';
 
 /** One worker as the pool sees it. */
 export interface WorkerHandle {
@@ -21,9 +25,13 @@ export interface WorkerHandle {
 
 export type WorkerFactory = () => WorkerHandle;
 
-export interface WorkerPoolOptions extends WorkerOptions {
+export interface WorkerPoolOptions {
   size: number;
+  /** Makes a worker; its entry must be built with (at least) `kinds`. */
   factory: WorkerFactory;
+  kinds: TaskKinds;
+  /** Make datasets in SharedArrayBuffers, posted as is; otherwise each worker gets a transferred copy. Default: where the platform allows it. */
+  shareMemory?: boolean;
   /** The compiled engine, posted to each worker (compiled once, instantiated per worker). */
   module: WebAssembly.Module;
 }
@@ -50,7 +58,7 @@ class Slot {
       this.fail(error);
     });
     this.remote = Comlink.wrap<WorkerApi>(handle.endpoint);
-    this.ready = Promise.race([this.remote.init(options.module, { faultInjection: options.faultInjection }), this.died]).catch((error: unknown) => {
+    this.ready = Promise.race([this.remote.init(options.module, Object.keys(options.kinds.kinds)), this.died]).catch((error: unknown) => {
       const reason = error instanceof TaskError ? error : new TaskError('WORKER_INIT', `the worker could not start: ${describeError(error).message}`);
       this.kill(reason);
       throw reason;
@@ -68,6 +76,9 @@ class Slot {
 
 export class WorkerPool implements Executor {
   readonly concurrency: number;
+  readonly kinds: TaskKinds;
+  /** The datasets made for the workers so far. */
+  readonly datasets: DatasetCache;
   private slots: Slot[] = [];
   private waiters: { take: (slot: Slot) => void; fail: (error: TaskError) => void }[] = [];
   private closed = false;
@@ -77,6 +88,8 @@ export class WorkerPool implements Executor {
       throw new RangeError(`workers must be an integer >= 1, got ${options.size}`);
     }
     this.concurrency = options.size;
+    this.kinds = options.kinds;
+    this.datasets = new DatasetCache(options.shareMemory ?? canShareMemory());
   }
 
   /** Workers currently alive (started and not dead). */
@@ -111,11 +124,12 @@ export class WorkerPool implements Executor {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       throwIfAborted(signal);
+      const datasets = await Promise.race([Promise.all(task.datasets.map((args) => this.datasets.get(args))), aborted]);
       await Promise.race([slot.ready, aborted]);
-      const fresh = task.datasets.filter((d) => !slot.datasets.has(d.key));
-      const payload: WireDataset[] = fresh.map((d) => ({ key: d.key, data: sendable(d.data) }));
+      const fresh = datasets.filter((d) => !slot.datasets.has(d.key));
+      const payload: SharedDataset[] = fresh.map((d) => ({ ...d, data: sendable(d.data) }));
       const call = slot.remote.run(
-        { kind: task.kind, config: task.config, datasets: task.datasets.map((d) => d.key) },
+        { kind: task.kind, config: task.config, datasets: task.datasets },
         Comlink.transfer(payload, payload.flatMap((d) => transferables(d.data))),
         onProgress && Comlink.proxy((progress: Parameters<ProgressListener>[0]) => onProgress(progress)),
       );
@@ -170,7 +184,7 @@ export class WorkerPool implements Executor {
   }
 }
 
-function isShared(data: TrainingData): boolean {
+function isShared(data: FeatureMajorData): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && data.x.buffer instanceof SharedArrayBuffer;
 }
 
@@ -179,11 +193,11 @@ function isShared(data: TrainingData): boolean {
  * otherwise each worker gets its own copy, transferred. slice() copies just the
  * view, so a wasm memory.buffer never lands in a transfer list.
  */
-function sendable(data: TrainingData): TrainingData {
+function sendable(data: FeatureMajorData): FeatureMajorData {
   if (isShared(data)) return data;
-  return { features: data.features, x: data.x.slice(), y: data.y.slice(), xTest: data.xTest.slice(), yTest: data.yTest.slice() };
+  return { ...data, x: data.x.slice(), y: data.y.slice(), xTest: data.xTest.slice(), yTest: data.yTest.slice() };
 }
 
-function transferables(data: TrainingData): ArrayBuffer[] {
+function transferables(data: FeatureMajorData): ArrayBuffer[] {
   return isShared(data) ? [] : [data.x, data.y, data.xTest, data.yTest].map((a) => a.buffer as ArrayBuffer);
 }

@@ -5,12 +5,12 @@
 // on worker count or completion order; they come back in input order.
 import { ConfigError } from '../schema.js';
 import type { RunRecord } from '../train/types.js';
-import { DatasetCache } from './datasets.js';
 import type { SweepEvent, SweepEventListener } from './events.js';
 import type { Executor } from './executor.js';
-import { describeTask, normalizeTasks, type KeyedTask } from './normalize.js';
+import { describeTask, normalizeTasks } from './normalize.js';
 import type { ResultsStore, StoredRecord } from './results-store.js';
-import { abortError, describeError, failedRecord, TaskError, type TaskRecord } from './task.js';
+import type { TaskKinds } from './task-kind.js';
+import { abortError, describeError, TaskError, type PreparedTask, type TaskRecord } from './task.js';
 
 export interface SweepOptions {
   /** Workers of the default pool; default: the machine's parallelism, at most one per pending run. */
@@ -24,8 +24,8 @@ export interface SweepOptions {
   onEvent?: SweepEventListener;
   /** Where runs execute; default a worker pool, closed at the end (a given executor is left open). */
   executor?: Executor;
-  /** Test only: the default pool registers the 'crash-test' kind. */
-  faultInjection?: boolean;
+  /** The task kinds of the default worker pool (an executor brings its own). */
+  kinds?: TaskKinds;
 }
 
 export interface SweepResult<R = RunRecord> {
@@ -42,7 +42,9 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 /** Runs run configs (or tasks `{kind, config, datasets}`); see SweepOptions. */
 export async function runSweep<R = RunRecord>(input: readonly unknown[], options: SweepOptions = {}): Promise<SweepResult<R>> {
-  const tasks = normalizeTasks(input);
+  const kinds = options.executor?.kinds ?? options.kinds;
+  if (!kinds) throw new TypeError('runSweep needs an executor or the task kinds of its default worker pool (options.kinds)');
+  const tasks = normalizeTasks(input, kinds);
   if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 1)) {
     throw new ConfigError(`workers must be an integer >= 1, got ${options.workers}`, 'workers');
   }
@@ -55,7 +57,7 @@ export async function runSweep<R = RunRecord>(input: readonly unknown[], options
   const elapsedS = () => (Date.now() - started) / 1000;
   let done = 0;
   let failed = 0; // this time
-  const executor = pending.length && !options.signal?.aborted ? (options.executor ?? (await defaultExecutor(options, pending.length))) : undefined;
+  const executor = pending.length && !options.signal?.aborted ? (options.executor ?? (await defaultExecutor(kinds, options.workers, pending.length))) : undefined;
   // Stops every lane on cancellation or on the first error (e.g. a failed append):
   // no run may be recorded as failed because the sweep itself stopped.
   const stop = new AbortController();
@@ -68,19 +70,18 @@ export async function runSweep<R = RunRecord>(input: readonly unknown[], options
   try {
     if (executor) {
       const progress = new ProgressTracker(pending.length, emit, elapsedS);
-      const datasets = new DatasetCache();
       let next = 0;
       const lane = async (laneIndex: number) => {
         while (next < pending.length && !signal.aborted) {
           const index = pending[next++];
-          const record = await runTask(executor, datasets, tasks[index], { lane: laneIndex, index, emit, progress, signal });
+          const record = await runTask(executor, tasks[index], { lane: laneIndex, index, emit, progress, signal });
           if (!record) return; // cancelled
           store?.append(record);
           records[index] = record;
           done++;
           if (record.status === 'failed') failed++;
           progress.finished(laneIndex, done, failed); // the 'progress' event comes first: displays count from it
-          emit({ type: 'run-end', lane: laneIndex, index, key: record.key, label: describeTask(tasks[index]), record });
+          emit({ type: 'run-end', lane: laneIndex, index, key: record.key, label: describeTask(tasks[index], kinds), record });
         }
       };
       const lanes = Array.from({ length: Math.min(executor.concurrency, pending.length) }, (_, i) =>
@@ -110,18 +111,18 @@ interface RunContext {
 }
 
 /** One run, retried once when its worker died; undefined when the sweep was cancelled. */
-async function runTask(executor: Executor, datasets: DatasetCache, task: KeyedTask, context: RunContext): Promise<StoredRecord | undefined> {
+async function runTask(executor: Executor, task: PreparedTask, context: RunContext): Promise<StoredRecord | undefined> {
   const { lane, index, emit, progress, signal } = context;
-  const label = describeTask(task);
+  const { kinds } = executor;
+  const label = describeTask(task, kinds);
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     emit({ type: 'run-start', lane, index, key: task.key, label, attempt });
     progress.started(lane);
     let running = true; // progress may arrive after the run settled (another channel)
     try {
-      const prepared = { key: task.key, kind: task.kind, config: task.config, datasets: await Promise.all(task.datasets.map((args) => datasets.get(args))) };
       const record = await executor.run(
-        prepared,
+        task,
         (p) => {
           if (!running) return;
           emit({ type: 'run-progress', lane, index, key: task.key, progress: p });
@@ -129,7 +130,7 @@ async function runTask(executor: Executor, datasets: DatasetCache, task: KeyedTa
         },
         signal,
       );
-      return keyed(task, record);
+      return keyed(task, record, kinds);
     } catch (thrown) {
       if (signal.aborted) return undefined;
       const { code, message } = describeError(thrown);
@@ -138,16 +139,17 @@ async function runTask(executor: Executor, datasets: DatasetCache, task: KeyedTa
         emit({ type: 'run-retry', lane, index, key: task.key, label, reason: `${error.code}: ${error.message}` });
         continue;
       }
-      return keyed(task, failedRecord(task.config, error, (Date.now() - started) / 1000));
+      const failed = kinds.kinds[task.kind].failedRecord(task.config, `${error.code}: ${error.message}`, (Date.now() - started) / 1000);
+      return keyed(task, failed, kinds);
     } finally {
       running = false;
     }
   }
 }
 
-/** The record with the task's key first (and its kind, for kinds other than 'train'). */
-function keyed(task: KeyedTask, record: TaskRecord): StoredRecord {
-  return Object.assign({ key: task.key }, task.kind === 'train' ? {} : { kind: task.kind }, record, { key: task.key });
+/** The record with the task's key first (and its kind, for kinds other than the plain one). */
+function keyed(task: PreparedTask, record: TaskRecord, kinds: TaskKinds): StoredRecord {
+  return Object.assign({ key: task.key }, task.kind === kinds.plain ? {} : { kind: task.kind }, record, { key: task.key });
 }
 
 /** Done/total and an ETA from the fraction of work done, counting runs in flight by their steps. */
@@ -197,13 +199,12 @@ async function openStore(outDir: string, resume: boolean): Promise<ResultsStore>
   return ResultsStore.open(outDir, { resume });
 }
 
-async function defaultExecutor(options: SweepOptions, pending: number): Promise<Executor> {
-  const poolOptions = { faultInjection: options.faultInjection };
+async function defaultExecutor(kinds: TaskKinds, workers: number | undefined, pending: number): Promise<Executor> {
   if (isNode) {
     const module = './node-pool.js';
     const { createNodePool, defaultWorkerCount } = (await import(/* @vite-ignore */ module)) as typeof import('./node-pool.js');
-    return createNodePool({ ...poolOptions, size: Math.min(options.workers ?? defaultWorkerCount(), pending) });
+    return createNodePool({ kinds, size: Math.min(workers ?? defaultWorkerCount(), pending) });
   }
   const { createBrowserPool, defaultWorkerCount } = await import('./browser-pool.js');
-  return createBrowserPool({ ...poolOptions, size: Math.min(options.workers ?? defaultWorkerCount(), pending) });
+  return createBrowserPool({ kinds, size: Math.min(workers ?? defaultWorkerCount(), pending) });
 }

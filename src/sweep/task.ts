@@ -1,34 +1,39 @@
-// What a sweep runs: a task is a kind (a registered job, 'train' by default), its
-// config and the datasets it needs. The main thread generates each distinct dataset
-// once and hands workers TrainingData, keyed so a worker receives each one once.
-import type { DatasetArgs, TrainingData } from '../data/types.js';
+// What a sweep runs: a task is a kind (registered in the executor's TaskKinds), its
+// config and the args of the datasets it needs. A task travels as plain JSON
+// (WireTask); the executor decides how its datasets reach the worker: generated
+// there, or made once on the main thread and shared (SharedDataset).
+import type { DatasetArgs, FeatureMajorData } from '../data/types.js';
 import type { RunProgress, RunStatus } from '../train/types.js';
 
-/** A job as the caller describes it. For 'train', `datasets` is derived from `config.dataset`. */
+/** A job as the caller describes it (a kind may take its datasets from its config instead). */
 export interface SweepTask {
   kind: string;
   config: unknown;
   datasets: DatasetArgs[];
 }
 
-/** A dataset ready for workers; `key` is the hash of its canonical args. */
+/** A validated task as JSON: all a worker needs to run it. `config` is parsed, `datasets` fully defaulted. */
+export interface WireTask {
+  kind: string;
+  config: unknown;
+  datasets: DatasetArgs[];
+}
+
+/** A validated task with its key: what an Executor runs. */
+export interface PreparedTask extends WireTask {
+  key: string;
+}
+
+/** A dataset made for workers; `key` is the hash of its canonical args (datasetKey). */
 export interface SharedDataset {
   key: string;
   args: DatasetArgs;
-  data: TrainingData;
-}
-
-/** A validated task with its key and its datasets generated: what an Executor runs. */
-export interface PreparedTask {
-  key: string;
-  kind: string;
-  config: unknown;
-  datasets: SharedDataset[];
+  data: FeatureMajorData;
 }
 
 /**
- * The plain JSON a task yields: a RunRecord for 'train'; other kinds add their own
- * fields. The sweep adds `key` (and `kind` when it is not 'train').
+ * The plain JSON a task yields: a RunRecord for runs; other kinds have their own
+ * fields. The sweep adds `key` (and `kind` when it is not the plain kind).
  */
 export interface TaskRecord {
   key?: string;
@@ -83,21 +88,4 @@ export function describeError(error: unknown): { code: string; message: string }
     return { code: 'TASK_ERROR', message: error.name === 'Error' ? error.message : `${error.name}: ${error.message}` };
   }
   return { code: 'TASK_ERROR', message: String(error) };
-}
-
-/** The record of a task that did not finish (the fields of a RunRecord, with nothing measured). */
-export function failedRecord(config: unknown, error: TaskError, wallSeconds: number): TaskRecord {
-  return {
-    config,
-    status: 'failed',
-    reason: `${error.code}: ${error.message}`,
-    train_loss: null,
-    train_acc: null,
-    test_loss: null,
-    test_acc: null,
-    steps: 0,
-    wall_s: wallSeconds,
-    steps_per_s: 0,
-    history: [],
-  };
 }

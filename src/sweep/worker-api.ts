@@ -1,74 +1,63 @@
 // The API a sweep worker exposes through Comlink (workers/node-trainer.ts,
 // workers/browser-trainer.ts), which the in-process executor also calls directly.
-// It instantiates the engine once from the compiled module it is given, keeps the
-// datasets it receives by key (each is sent to a worker once), and never throws
-// across the boundary: a failure comes back as {code, message}, since an error's
-// class does not survive Comlink.
+// It runs tasks from their JSON ({kind, config, datasets}) with the kinds it was
+// built with, enabling those the coordinator names at init. It instantiates the
+// engine once from the compiled module it is given; a task's datasets are those the
+// executor shared with it (kept by key: each is sent once) or, failing that, made
+// here from their args. It never throws across the boundary: a failure comes back
+// as {code, message}, since an error's class does not survive Comlink.
 import * as Comlink from 'comlink';
-import type { TrainingData } from '../data/types.js';
+import { parseDatasetArgs } from '../data/args.js';
+import type { FeatureMajorData } from '../data/types.js';
 import { Engine } from '../train/engine.js';
-import { crashTestKind } from './kinds/crash-test.js';
-import { taskKinds, type TaskKind } from './task-kinds.js';
-import { describeError, TaskError, type ProgressListener, type TaskRecord } from './task.js';
-
-export interface WorkerOptions {
-  /** Registers the test-only 'crash-test' kind (see kinds/crash-test.ts). */
-  faultInjection?: boolean;
-}
-
-/** A task as sent to a worker: its datasets by key. */
-export interface WireTask {
-  kind: string;
-  config: unknown;
-  datasets: string[];
-}
-
-export interface WireDataset {
-  key: string;
-  data: TrainingData;
-}
+import { DatasetCache, datasetKey } from './datasets.js';
+import { kindNamed, type TaskKind, type TaskKinds } from './task-kind.js';
+import { describeError, TaskError, type ProgressListener, type SharedDataset, type TaskRecord, type WireTask } from './task.js';
 
 export type WorkerReply = { ok: true; record: TaskRecord } | { ok: false; error: { code: string; message: string } };
 
 export interface WorkerApi {
-  init(module: WebAssembly.Module, options?: WorkerOptions): Promise<void>;
-  /** Stores `fresh` datasets, then runs `task`; `onProgress` may be a Comlink proxy. */
-  run(task: WireTask, fresh: WireDataset[], onProgress?: ProgressListener): Promise<WorkerReply>;
+  /** Instantiates the engine and enables the kinds named (each must be one this worker was built with). */
+  init(module: WebAssembly.Module, kinds: string[]): Promise<void>;
+  /** Keeps the `shared` datasets, then runs `task`; `onProgress` may be a Comlink proxy. */
+  run(task: WireTask, shared: SharedDataset[], onProgress?: ProgressListener): Promise<WorkerReply>;
 }
 
 /** Progress is forwarded at most this often (plus every evaluation and the last step). */
 const PROGRESS_INTERVAL_MS = 100;
 
-/** `exit` ends the hosting worker (for crash-test); omit it in-process. */
-export function createWorkerApi(exit?: () => void): WorkerApi {
+export function createWorkerApi(registry: TaskKinds): WorkerApi {
   let module: WebAssembly.Module | undefined;
   let engine: Engine | undefined;
-  let kinds: Readonly<Record<string, TaskKind>> = taskKinds;
-  const datasets = new Map<string, TrainingData>();
+  let enabled: TaskKinds | undefined;
+  const held = new Map<string, FeatureMajorData>();
+  const made = new DatasetCache(false);
 
-  const dataFor = (keys: string[]) =>
-    keys.map((key) => {
-      const data = datasets.get(key);
-      if (!data) throw new TaskError('DATASET_MISSING', `dataset ${key} was never sent to this worker`);
-      return data;
-    });
+  const dataFor = (task: WireTask) =>
+    Promise.all(
+      task.datasets.map(async (input, i) => {
+        const args = parseDatasetArgs(input, `datasets[${i}]`);
+        return held.get(datasetKey(args)) ?? (await made.get(args)).data;
+      }),
+    );
 
   return {
-    async init(compiled, options = {}) {
+    async init(compiled, names) {
+      const kinds = Object.fromEntries(names.map((name): [string, TaskKind] => [name, kindNamed(registry, name, 'kinds')]));
       module = compiled;
       engine = await Engine.create(compiled);
-      kinds = options.faultInjection ? { ...taskKinds, 'crash-test': crashTestKind(exit) } : taskKinds;
+      enabled = { kinds, plain: registry.plain };
     },
 
-    async run(task, fresh, onProgress) {
-      for (const { key, data } of fresh) datasets.set(key, data);
+    async run(task, shared, onProgress) {
+      for (const { key, data } of shared) held.set(key, data);
       try {
-        if (!module) throw new TaskError('NOT_INITIALISED', 'run() was called before init()');
-        if (!Object.hasOwn(kinds, task.kind)) {
-          throw new TaskError('UNKNOWN_KIND', `task kind ${JSON.stringify(task.kind)} is not registered; known kinds: ${Object.keys(kinds).join(', ')}`);
-        }
+        if (!module || !enabled) throw new TaskError('NOT_INITIALISED', 'run() was called before init()');
+        const kind = kindNamed(enabled, task.kind, 'kind');
+        const config: unknown = kind.parseConfig(task.config, 'config');
+        const data = await dataFor(task);
         engine ??= await Engine.create(module);
-        const record = await kinds[task.kind](engine, dataFor(task.datasets), task.config, throttled(onProgress));
+        const record = await kind.run(engine, data, config, throttled(onProgress));
         return { ok: true, record };
       } catch (error) {
         engine = undefined; // a failed run may leave the engine's memory half-written: start afresh

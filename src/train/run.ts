@@ -1,8 +1,9 @@
-// One training run: trainOnData (synchronous, runs inside a worker on an Engine it is
-// given) and train (the async convenience: parse, generate the dataset, run).
-import { trainingData } from '../data/dataset.js';
+// One training run: trainLoop (the chunk / evaluate / stop-on-divergence / time loop
+// every run, chain and study uses), trainOnData (a whole run inside a worker, on an
+// Engine it is given) and train (the async convenience: parse, generate, run).
+import { featureMajorData } from '../data/dataset.js';
 import { makeDataset } from '../data/generator.js';
-import type { TrainingData } from '../data/types.js';
+import type { FeatureMajorData, TrainingData } from '../data/types.js';
 import { modelFromConfig, parseRunConfig, totalSteps } from './config.js';
 import { Engine } from './engine.js';
 import { Trainer, type TrainerOptions } from './trainer.js';
@@ -30,6 +31,48 @@ export function trainerForConfig(engine: Engine, config: RunConfig, features: nu
   });
 }
 
+export interface TrainLoop<P> {
+  steps: number;
+  /** Evaluate at step 0 and every evalEvery steps; 0 = only at the end. */
+  evalEvery: number;
+  /**
+   * Called at each evaluation step and once at the end (`last`: after the last step,
+   * or at the step whose loss became non-finite). Evaluating never changes the training.
+   */
+  evaluate(step: number, last: boolean): P;
+  /** After every chunk of steps and every evaluation, with the evaluation's result. */
+  onProgress?(step: number, evaluated?: P): void;
+}
+
+export interface TrainLoopResult {
+  /** Steps taken: fewer than asked when the loss became non-finite. */
+  steps: number;
+  diverged: boolean;
+  /** Time spent in trainSteps (evaluation excluded). */
+  trainMs: number;
+}
+
+/** Trains `trainer` for loop.steps in wasm calls of at most CHUNK_STEPS, stopping early on a non-finite loss. */
+export function trainLoop<P>(trainer: Trainer, loop: TrainLoop<P>): TrainLoopResult {
+  const { steps, evalEvery: every } = loop;
+  if (every > 0 || steps === 0) loop.onProgress?.(0, loop.evaluate(0, steps === 0));
+  let step = 0;
+  let trainMs = 0;
+  let diverged = false;
+  while (step < steps && !diverged) {
+    const n = Math.min(steps - step, every > 0 ? every - (step % every) : Infinity, CHUNK_STEPS);
+    const t0 = performance.now();
+    const result = trainer.trainSteps(n);
+    trainMs += performance.now() - t0;
+    step += result.steps;
+    diverged = result.diverged;
+    const last = diverged || step === steps;
+    const due = last || (every > 0 && step % every === 0);
+    loop.onProgress?.(step, due ? loop.evaluate(step, last) : undefined);
+  }
+  return { steps: step, diverged, trainMs };
+}
+
 /**
  * Trains `config` on `data` inside `engine`. Evaluates train and test loss/accuracy at
  * step 0, every `evalEvery` steps and at the end (only at the end when evalEvery is 0);
@@ -37,44 +80,27 @@ export function trainerForConfig(engine: Engine, config: RunConfig, features: nu
  * counts training steps over the time spent training (evaluation excluded); `wall_s`
  * is the whole run.
  */
-export function trainOnData(engine: Engine, data: TrainingData, config: RunConfig, onProgress?: (p: RunProgress) => void): RunRecord {
+export function trainOnData(engine: Engine, data: TrainingData | FeatureMajorData, config: RunConfig, onProgress?: (p: RunProgress) => void): RunRecord {
   const started = performance.now();
   const trainer = trainerForConfig(engine, config, data.features);
   try {
     trainer.setData(data, config.shuffleSeq ? engine.permutation(data.features, SHUFFLE_SEQ_SEED) : undefined);
     const total = totalSteps(config, data.y.length);
     const history: EvalPoint[] = [];
-    const evaluate = (step: number): EvalPoint => {
-      const train = trainer.evaluate('train');
-      const test = trainer.evaluate('test');
-      const point = { step, train_loss: train.loss, train_acc: train.acc, test_loss: test.loss, test_acc: test.acc };
-      history.push(point);
-      return point;
-    };
-    const every = config.evalEvery;
-    if (every > 0) onProgress?.({ step: 0, totalSteps: total, point: evaluate(0) });
-    let step = 0;
-    let trainMs = 0;
-    let reason: string | undefined;
-    while (step < total) {
-      const untilEval = every > 0 ? every - (step % every) : Infinity;
-      const n = Math.min(total - step, untilEval, CHUNK_STEPS);
-      const t0 = performance.now();
-      const result = trainer.trainSteps(n);
-      trainMs += performance.now() - t0;
-      step += result.steps;
-      if (result.diverged) {
-        reason = `the training loss became non-finite at step ${step + 1} (lr ${config.lr})`;
-        break;
-      }
-      const due = every > 0 && step % every === 0;
-      onProgress?.({ step, totalSteps: total, ...(due && { point: evaluate(step) }) });
-    }
-    let last = history.at(-1);
-    if (last?.step !== step) {
-      last = evaluate(step);
-      onProgress?.({ step, totalSteps: total, point: last });
-    }
+    const run = trainLoop(trainer, {
+      steps: total,
+      evalEvery: config.evalEvery,
+      evaluate(step) {
+        const train = trainer.evaluate('train');
+        const test = trainer.evaluate('test');
+        const point = { step, train_loss: train.loss, train_acc: train.acc, test_loss: test.loss, test_acc: test.acc };
+        history.push(point);
+        return point;
+      },
+      onProgress: (step, point) => onProgress?.({ step, totalSteps: total, ...(point && { point }) }),
+    });
+    const last = history.at(-1)!;
+    const reason = run.diverged ? `the training loss became non-finite at step ${run.steps + 1} (lr ${config.lr})` : undefined;
     return {
       config,
       status: reason ? 'diverged' : 'ok',
@@ -83,9 +109,9 @@ export function trainOnData(engine: Engine, data: TrainingData, config: RunConfi
       train_acc: finiteOrNull(last.train_acc),
       test_loss: finiteOrNull(last.test_loss),
       test_acc: finiteOrNull(last.test_acc),
-      steps: step,
+      steps: run.steps,
       wall_s: (performance.now() - started) / 1e3,
-      steps_per_s: trainMs > 0 ? step / (trainMs / 1e3) : 0,
+      steps_per_s: run.trainMs > 0 ? run.steps / (run.trainMs / 1e3) : 0,
       history,
     };
   } finally {
@@ -97,9 +123,10 @@ export function trainOnData(engine: Engine, data: TrainingData, config: RunConfi
 export async function train(config: Partial<RunConfig> | unknown, onProgress?: (p: RunProgress) => void): Promise<RunRecord> {
   const parsed = parseRunConfig(config);
   const dataset = await makeDataset(parsed.dataset);
-  return trainOnData(await Engine.create(), trainingData(dataset), parsed, onProgress);
+  return trainOnData(await Engine.create(), featureMajorData(dataset), parsed, onProgress);
 }
 
-function finiteOrNull(v: number): number | null {
+/** A metric as a record stores it: null where it is NaN or infinite (JSON has neither). */
+export function finiteOrNull(v: number): number | null {
   return Number.isFinite(v) ? v : null;
 }

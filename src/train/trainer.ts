@@ -3,7 +3,8 @@
 // once (feature-major), and drives the engine's whole-run calls. Parameters are flat
 // float32 in PyTorch's named_parameters order and layout (see layout()).
 import { z } from 'zod';
-import type { TrainingData } from '../data/types.js';
+import { isFeatureMajor, toFeatureMajor } from '../data/dataset.js';
+import type { FeatureMajorData, TrainingData } from '../data/types.js';
 import { DENSE_IN, DENSE_OUT, DENSE_PATTERN, OP_DENSE, OP_WORDS } from '../../assembly/abi/plan.js';
 import {
   F_ALPHA, F_BETA1, F_BETA2, F_EPS, F_INITIAL_SQUARE_AVG, F_LR, F_MOMENTUM, F_OUT_LOSS, F_WEIGHT_DECAY,
@@ -187,10 +188,12 @@ export class Trainer {
   }
 
   /**
-   * Copies the data into the engine (feature-major float32). With positionPermutation,
-   * position j of every example becomes the old position perm[j] (numpy x[:, perm]).
+   * Copies the data into the engine, whose layout is FeatureMajorData's (row-major
+   * TrainingData is transposed first). With positionPermutation, position j of every
+   * example becomes the old position perm[j] (numpy x[:, perm]): row j of the copy is
+   * row perm[j] of the data.
    */
-  setData(data: TrainingData, positionPermutation?: Int32Array): void {
+  setData(data: TrainingData | FeatureMajorData, positionPermutation?: Int32Array): void {
     this.check();
     const F = this.features;
     if (data.features !== F) throw new ConfigError(`data has ${data.features} features but the model expects ${F}`, 'data.features');
@@ -201,22 +204,20 @@ export class Trainer {
     if (perm.length !== F || new Set(perm).size !== F || perm.some((p) => p < 0 || p >= F)) {
       throw new ConfigError(`positionPermutation must be a permutation of 0..${F - 1}, got ${perm.length} entries`, 'positionPermutation');
     }
+    const columns = isFeatureMajor(data) ? data : toFeatureMajor(data);
     // train x (F, nTrain), train y, perm (nTrain), test x (F, nTest), test y; each 16-byte aligned
     const sizes = [F * nTrain, nTrain, nTrain, F * nTest, nTest].map(padded);
     const bytes = 4 * sizes.reduce((a, b) => a + b, 0);
     if (!this.data || this.data.bytes < bytes) this.data = { bytes, ptr: this.engine.alloc(bytes) };
     const [xAt, yAt, permAt, xtAt, ytAt] = sizes.map((_, i) => this.data!.ptr + 4 * sizes.slice(0, i).reduce((a, b) => a + b, 0));
-    const transpose = (src: Float32Array, n: number, at: number) => {
+    const copyRows = (src: Float32Array, n: number, at: number) => {
       const dst = this.engine.f32(at, F * n);
-      for (let f = 0; f < F; f++) {
-        const p = perm[f];
-        for (let i = 0; i < n; i++) dst[f * n + i] = src[i * F + p];
-      }
+      for (let f = 0; f < F; f++) dst.set(src.subarray(perm[f] * n, (perm[f] + 1) * n), f * n);
     };
-    transpose(data.x, nTrain, xAt);
-    this.engine.i32(yAt, nTrain).set(data.y);
-    transpose(data.xTest, nTest, xtAt);
-    this.engine.i32(ytAt, nTest).set(data.yTest);
+    copyRows(columns.x, nTrain, xAt);
+    this.engine.i32(yAt, nTrain).set(columns.y);
+    copyRows(columns.xTest, nTest, xtAt);
+    this.engine.i32(ytAt, nTest).set(columns.yTest);
     const words = this.words();
     words[S_TRAIN_X] = xAt;
     words[S_TRAIN_Y] = yAt;

@@ -1,0 +1,40 @@
+// The 'train' task kind: one training run of a run config, on the dataset its
+// config names (`config.dataset`, fully defaulted). It is the plain kind of the
+// standard registry (task-kinds.ts): a bare run config in a sweep is a 'train' task.
+import { defaultDatasetArgs } from '../data/args.js';
+import type { DatasetArgs } from '../data/types.js';
+import { ConfigError } from '../schema.js';
+import { canonicalJson } from '../sweep/canonical.js';
+import { fullRunConfig } from '../sweep/normalize.js';
+import type { TaskKind } from '../sweep/task-kind.js';
+import type { TaskRecord } from '../sweep/task.js';
+import { trainOnData } from '../train/run.js';
+import type { RunConfig, RunRecord } from '../train/types.js';
+
+export const trainKind: TaskKind<RunConfig> = {
+  parseConfig: fullRunConfig,
+  datasets(config, listed, where) {
+    if (listed.length) throw new ConfigError(`${where} must be empty: a run trains on its config's "dataset", got ${listed.length} dataset(s)`, where);
+    return [config.dataset as DatasetArgs];
+  },
+  run: (engine, [data], config, onProgress) => trainOnData(engine, data, config, onProgress) as unknown as TaskRecord,
+  failedRecord: (config, reason, wallSeconds) => {
+    const record: RunRecord = { config, status: 'failed', reason, train_loss: null, train_acc: null, test_loss: null, test_acc: null, steps: 0, wall_s: wallSeconds, steps_per_s: 0, history: [] };
+    return record as unknown as TaskRecord;
+  },
+  describe: describeRun,
+};
+
+/** "mlp h=100 adam lr=0.01 seed=1 labelNoise=0.15": the model, its optimizer and seed, and the dataset args off their defaults. */
+function describeRun(c: RunConfig): string {
+  const parts: string[] = [c.model];
+  if (c.hidden !== undefined) parts.push(`h=${c.hidden}`);
+  if (c.channels !== undefined) parts.push(`c=${c.channels}`);
+  if (c.pool !== undefined) parts.push(c.pool);
+  parts.push(c.optimizer, `lr=${c.lr}`, `seed=${c.seed}`);
+  const defaults = defaultDatasetArgs() as unknown as Record<string, unknown>;
+  for (const [field, value] of Object.entries(c.dataset)) {
+    if (canonicalJson(value) !== canonicalJson(defaults[field])) parts.push(`${field}=${canonicalJson(value)}`);
+  }
+  return parts.join(' ');
+}
