@@ -7,6 +7,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../schema.js';
+import { checkRecord, type RecordSchemas } from './record-schema.js';
 import type { TaskRecord } from './task.js';
 
 export const RESULTS_FILE = 'results.jsonl';
@@ -22,8 +23,12 @@ export interface ResultsFile {
   validBytes: number;
 }
 
-/** Reads a results.jsonl; a complete line that is not a keyed JSON record is an error naming it. */
-export function readResultsFile(path: string): ResultsFile {
+/**
+ * Reads a results.jsonl; a complete line that is not JSON, or not a record
+ * (record-schema.ts; `schemas` for kinds other than 'train'), is an error naming
+ * its line.
+ */
+export function readResultsFile(path: string, schemas?: RecordSchemas): ResultsFile {
   const bytes = readFileSync(path);
   const validBytes = bytes.lastIndexOf(0x0a) + 1;
   const records: StoredRecord[] = [];
@@ -41,6 +46,12 @@ export function readResultsFile(path: string): ResultsFile {
       }
       if (!record || typeof record !== 'object' || typeof (record as { key?: unknown }).key !== 'string') {
         throw new ConfigError(`${path} line ${index + 1} is not a JSON record with a "key": fix or remove that line`, 'results');
+      }
+      try {
+        checkRecord(record, schemas);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        throw new ConfigError(`${path} line ${index + 1} is not a valid record: ${error.message}; fix or remove that line`, 'results');
       }
       records.push(record as StoredRecord);
     });
@@ -63,11 +74,11 @@ export class ResultsStore {
    * Opens <dir>/results.jsonl, creating the folder. An existing file is an error
    * unless `resume`; when resuming, its records are loaded and a torn last line cut off.
    */
-  static open(dir: string, options: { resume?: boolean } = {}): ResultsStore {
+  static open(dir: string, options: { resume?: boolean; schemas?: RecordSchemas } = {}): ResultsStore {
     mkdirSync(dir, { recursive: true });
     const path = join(dir, RESULTS_FILE);
     if (!existsSync(path)) return new ResultsStore(path, [], 0);
-    const file = readResultsFile(path);
+    const file = readResultsFile(path, options.schemas);
     if (!options.resume) {
       throw new ConfigError(
         `${path} already exists (${file.records.length} records): resume that sweep (--resume) or choose another output folder (--out)`,
