@@ -2,11 +2,13 @@
 // resumable: records are appended to <out>/results.jsonl), then the records of
 // exactly these tasks are summarised and drawn: <out>/summary.md,
 // <out>/summary.json (settings, effects, timing) and the figures as SVG, PNG and
-// Vega-Lite JSON.
+// Vega-Lite JSON. The study holds the folder's lock (one writer) from before its
+// first run until its last file is written.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFigure, type WrittenFigure } from '../plot/files.js';
 import type { SweepEventListener } from '../sweep/events.js';
+import { withFolderLock } from '../sweep/folder-lock.js';
 import { RESULTS_FILE } from '../sweep/results-store.js';
 import { runSweep } from '../sweep/sweep.js';
 import type { TaskRecord } from '../sweep/task.js';
@@ -34,7 +36,11 @@ export interface StudyRunResult {
   files: { results: string; summary: string; json: string };
 }
 
-export async function runStudy(study: AnyStudy, settings: object, options: StudyRunOptions): Promise<StudyRunResult> {
+export function runStudy(study: AnyStudy, settings: object, options: StudyRunOptions): Promise<StudyRunResult> {
+  return withFolderLock(options.outDir, () => runLocked(study, settings, options));
+}
+
+async function runLocked(study: AnyStudy, settings: object, options: StudyRunOptions): Promise<StudyRunResult> {
   const tasks = study.tasks(settings);
   const started = performance.now();
   let workers = 0;

@@ -2,11 +2,13 @@
 // with a single write of the whole line as its run finishes, so a killed sweep
 // loses at most the runs in flight. Whatever follows the last newline is a torn
 // record from a killed process: it is never parsed, and opening for resume cuts
-// it off so the next append starts on a fresh line. Node only (the browser keeps
-// records in memory).
-import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
+// it off so the next append starts on a fresh line. An open store holds the
+// folder's lock (folder-lock.ts): one writer per results folder, until close().
+// Node only (the browser keeps records in memory).
+import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../schema.js';
+import { FolderLock } from './folder-lock.js';
 import { checkRecord, type RecordSchemas } from './record-schema.js';
 import type { TaskRecord } from './task.js';
 
@@ -60,33 +62,48 @@ export function readResultsFile(path: string, schemas?: RecordSchemas): ResultsF
 
 export class ResultsStore {
   private readonly byKey = new Map<string, StoredRecord>();
+  private closed = false;
 
   private constructor(
     readonly path: string,
     records: StoredRecord[],
     /** Bytes of a torn last line that opening cut off (0 when there was none). */
     readonly repairedBytes: number,
+    private readonly lock: FolderLock,
   ) {
     for (const record of records) this.byKey.set(record.key, record);
   }
 
   /**
-   * Opens <dir>/results.jsonl, creating the folder. An existing file is an error
-   * unless `resume`; when resuming, its records are loaded and a torn last line cut off.
+   * Takes the lock of `dir` (creating the folder, checking it is writable) and
+   * opens <dir>/results.jsonl. An existing file is an error unless `resume`; when
+   * resuming, its records are loaded and a torn last line cut off. Call close()
+   * when done.
    */
   static open(dir: string, options: { resume?: boolean; schemas?: RecordSchemas } = {}): ResultsStore {
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, RESULTS_FILE);
-    if (!existsSync(path)) return new ResultsStore(path, [], 0);
-    const file = readResultsFile(path, options.schemas);
-    if (!options.resume) {
-      throw new ConfigError(
-        `${path} already exists (${file.records.length} records): resume that sweep (--resume) or choose another output folder (--out)`,
-        'out',
-      );
+    const lock = FolderLock.acquire(dir);
+    try {
+      const path = join(dir, RESULTS_FILE);
+      if (!existsSync(path)) return new ResultsStore(path, [], 0, lock);
+      const file = readResultsFile(path, options.schemas);
+      if (!options.resume) {
+        throw new ConfigError(
+          `${path} already exists (${file.records.length} records): resume that sweep (--resume) or choose another output folder (--out)`,
+          'out',
+        );
+      }
+      if (file.tornBytes) truncateSync(path, file.validBytes);
+      return new ResultsStore(path, file.records, file.tornBytes, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
     }
-    if (file.tornBytes) truncateSync(path, file.validBytes);
-    return new ResultsStore(path, file.records, file.tornBytes);
+  }
+
+  /** Releases the folder's lock; the store takes no appends after. */
+  close(): void {
+    this.lock.release();
+    this.closed = true;
   }
 
   has(key: string): boolean {
@@ -103,6 +120,7 @@ export class ResultsStore {
 
   /** Appends one record as one line, with one write. */
   append(record: StoredRecord): void {
+    if (this.closed) throw new Error(`${this.path}: the store is closed`);
     appendFileSync(this.path, JSON.stringify(record) + '\n');
     this.byKey.set(record.key, record);
   }
