@@ -1,5 +1,5 @@
-// `mnist1d sweep` as a user runs it (child processes; needs the build): two sweeps
-// on one --out, a damaged results.jsonl, output folders that cannot be written.
+// The CLI as a user runs it (child processes; needs the build): two sweeps on one
+// --out, a damaged results.jsonl, output folders that cannot be written.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,7 +113,17 @@ describe('an output folder that cannot be written', () => {
     ['an empty name', () => '', /must name a folder, got ""$/],
   ];
   if (readOnly) cases.push(['a read-only mount', () => readOnly.path, /the file system is read-only \(EROFS\)$/]);
-  it.each(cases)('--out naming %s exits 2 with one line, before any run', (_, outDir, message) => {
+  it.each(cases)('generate --out naming %s exits 2 with one line, before generating', (_, outDir, message) => {
+    const { dir } = setUp();
+    const result = cli(['generate', '--out', outDir(dir), '--num-samples', '100']);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr.trim()).toMatch(/^mnist1d: /);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it.each(cases)('sweep --out naming %s exits 2 with one line, before any run', (_, outDir, message) => {
     const { dir, gridFile } = setUp();
     const result = cli(['sweep', '--grid', gridFile, '--out', outDir(dir), '--workers', '1']);
     expect(result.status).toBe(2);
