@@ -89,6 +89,29 @@ describe('one writer per results folder', () => {
   });
 });
 
+describe('a large grid', () => {
+  it('prints progress while it is validated, then the first bad run (exit 2)', () => {
+    const { gridFile, out } = setUp();
+    writeFileSync(gridFile, JSON.stringify({ base: grid.base, axes: { lr: [0.01, -1], seed: Array.from({ length: 10_000 }, (_, i) => i) } }));
+    const result = cli(['sweep', '--grid', gridFile, '--out', out]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'validating the grid: 10000 of 20000 runs',
+      'mnist1d: axes.lr[1] must be a number > 0, got -1',
+    ]);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('over the cap is refused at once, with the cap and how to raise it', () => {
+    const { gridFile, out } = setUp();
+    const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
+    writeFileSync(gridFile, JSON.stringify({ base: grid.base, axes: { hidden: hundred, seed: hundred, batchSize: hundred, evalEvery: hundred } }));
+    const result = cli(['sweep', '--grid', gridFile, '--out', out]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^mnist1d: the grid has 100000000 runs .*more than maxRuns = 100000: .*raise "maxRuns" in the grid \(at most 500000\)$/);
+  });
+});
+
 describe('a damaged results.jsonl', () => {
   it('a record replaced by a bare existing key is reported by its line before any run (exit 2)', () => {
     const { gridFile, out, results } = setUp();
