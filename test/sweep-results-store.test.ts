@@ -37,6 +37,7 @@ describe('ResultsStore', () => {
     const store = ResultsStore.open(dir);
     store.append(record('a', 0.5));
     store.append(record('b', 0.75));
+    store.close();
     const text = readFileSync(join(dir, RESULTS_FILE), 'utf8');
     expect(text.split('\n')).toEqual([JSON.stringify(record('a', 0.5)), JSON.stringify(record('b', 0.75)), '']);
     const resumed = ResultsStore.open(dir, { resume: true });
@@ -70,7 +71,9 @@ describe('ResultsStore', () => {
 
   it('refuses an existing results file unless resuming, naming the file and the way out', () => {
     const dir = tempDir();
-    ResultsStore.open(dir).append(record('a', 0.5));
+    const store = ResultsStore.open(dir);
+    store.append(record('a', 0.5));
+    store.close();
     expect(() => ResultsStore.open(dir)).toThrow(ConfigError);
     expect(() => ResultsStore.open(dir)).toThrow(/results\.jsonl already exists \(1 records\).*--resume/);
   });
@@ -108,7 +111,9 @@ describe('ResultsStore', () => {
     const diverged = { ...record('d', 0.1), status: 'diverged', reason: 'non-finite', history: [{ step: 0, train_loss: null, train_acc: 0.1, test_loss: null, test_acc: 0.1 }] };
     const chain = { key: 'l', kind: 'lottery-chain', config: { hidden: 10 }, status: 'ok', levels: [] };
     writeFileSync(path, [failed, diverged, chain].map((r) => JSON.stringify(r) + '\n').join(''));
-    expect(ResultsStore.open(dir, { resume: true }).size).toBe(3);
+    const store = ResultsStore.open(dir, { resume: true });
+    expect(store.size).toBe(3);
+    store.close();
     const schemas = { 'lottery-chain': z.object({ levels: z.array(z.number()).min(1) }) };
     expect(() => ResultsStore.open(dir, { resume: true, schemas })).toThrow(/line 3 is not a valid record: levels/);
     writeFileSync(path, JSON.stringify({ ...chain, config: 'x' }) + '\n');
