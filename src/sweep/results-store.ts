@@ -27,7 +27,7 @@ export interface ResultsFile {
 
 /**
  * Reads a results.jsonl; a complete line that is not JSON, or not a record
- * (record-schema.ts; `schemas` for kinds other than 'train'), is an error naming
+ * (record-schema.ts, with `schemas` per task kind if given), is an error naming
  * its line.
  */
 export function readResultsFile(path: string, schemas?: RecordSchemas): ResultsFile {
