@@ -5,6 +5,7 @@
 // COOP/COEP (/isolated/) the dataset must reach the workers as one
 // SharedArrayBuffer; served without them (/plain/) as transferred copies.
 // Set MNIST1D_WEB_SCREENSHOT=/path.png to keep a screenshot of the finished page.
+// Without Chromium the file is skipped with one line, except under CI (./chromium.ts).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -20,9 +21,11 @@ import { InProcessExecutor } from '../src/sweep/in-process.js';
 import { runSweep } from '../src/sweep/sweep.js';
 import type { RunRecord } from '../src/train/types.js';
 import type { DatasetDelivery } from '../web/watched-executor.js';
+import { findChromium } from './chromium.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
+const chromiumLookup = findChromium();
+if ('skip' in chromiumLookup) console.warn(chromiumLookup.skip);
 // PLATFORM-NOTES.md "Browser"; playwright adds a fresh --user-data-dir itself.
 const CHROMIUM_ARGS = [
   '--headless',
@@ -99,7 +102,7 @@ interface PageSweep {
   datasets: DatasetDelivery[];
 }
 
-describe('the browser page', () => {
+describe.skipIf('skip' in chromiumLookup)('the browser page', () => {
   let outDir: string;
   let server: Server | undefined;
   let origin: string;
@@ -114,7 +117,7 @@ describe('the browser page', () => {
       { cwd: repoRoot, timeout: 60_000 },
     );
     ({ server, origin } = await serve(outDir));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+    browser = await chromium.launch({ executablePath: 'path' in chromiumLookup ? chromiumLookup.path : undefined, args: CHROMIUM_ARGS, timeout: 30_000 });
 
     const executor = new InProcessExecutor(taskKinds);
     try {

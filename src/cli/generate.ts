@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { makeDataset } from '../data/generator.js';
 import { DATASET_FORMATS, FLOAT_DTYPES, type DatasetFormat, type FloatDtype } from '../data/formats.js';
 import { saveDataset } from '../data/save.js';
+import { prepareOutputFolder } from '../io/output-folder.js';
 import { addDatasetOptions, resolveDatasetOptions } from './dataset-options.js';
 
 export function registerGenerate(program: Command): void {
@@ -18,6 +19,7 @@ export function registerGenerate(program: Command): void {
     .addOption(new Option('--dtype <dtype>', 'float type of x, x_test and t').choices(FLOAT_DTYPES).default('float64'))
     .action(async (opts: Record<string, unknown>) => {
       const args = resolveDatasetOptions(opts);
+      prepareOutputFolder(String(opts.out)); // before any work
       const t0 = performance.now();
       const ds = await makeDataset(args);
       const ms = performance.now() - t0;

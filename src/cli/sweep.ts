@@ -6,7 +6,7 @@ import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { taskKinds } from '../experiments/task-kinds.js';
 import { ConfigError } from '../schema.js';
-import { expandGrid } from '../sweep/grid.js';
+import { expandGrid, MAX_GRID_RUNS, MAX_GRID_RUNS_LIMIT } from '../sweep/grid.js';
 import { describeTask } from '../sweep/normalize.js';
 import { recordKind } from '../sweep/task-kind.js';
 import { RESULTS_FILE } from '../sweep/results-store.js';
@@ -27,7 +27,8 @@ channels, pool, optimizer, lr, momentum, weightDecay, batchSize, steps, epochs,
 batchOrder, evalEvery, seed, shuffleSeq, and nests dataset args under
 "dataset" (e.g. {"dataset": {"numSamples": 16000, "labelNoise": 0.15}}).
 An axis may name a dataset arg as "dataset.<arg>". Every run is validated
-before any work starts.
+before any work starts. A grid has at most \${MAX_GRID_RUNS} runs unless it sets
+"maxRuns" (at most \${MAX_GRID_RUNS_LIMIT}), e.g. {"maxRuns": 200000, "axes": ...}.
 
 Example:
   {"base": {"model": "mlp", "steps": 2000, "dataset": {"numSamples": 4000}},
@@ -60,7 +61,7 @@ export function registerSweep(program: Command): void {
 }
 
 async function sweepCommand(flags: SweepFlags): Promise<void> {
-  const configs = expandGrid(readGrid(flags.grid));
+  const configs = expandGrid(readGrid(flags.grid), { onProgress: (done, total) => console.error(`validating the grid: ${done} of ${total} runs`) });
   const workers = flags.workers === undefined ? undefined : parseWorkers(flags.workers);
   const outDir = flags.out ?? join('results', basename(flags.grid, extname(flags.grid)));
   const resultsPath = join(outDir, RESULTS_FILE);

@@ -2,11 +2,13 @@
 // resumable: records are appended to <out>/results.jsonl), then the records of
 // exactly these tasks are summarised and drawn: <out>/summary.md,
 // <out>/summary.json (settings, effects, timing) and the figures as SVG, PNG and
-// Vega-Lite JSON.
-import { mkdir, writeFile } from 'node:fs/promises';
+// Vega-Lite JSON. The study holds the folder's lock (one writer) from before its
+// first run until its last file is written; every file is written atomically.
 import { join } from 'node:path';
+import { writeFilesAtomic } from '../io/atomic-write.js';
 import { writeFigure, type WrittenFigure } from '../plot/files.js';
 import type { SweepEventListener } from '../sweep/events.js';
+import { withFolderLock } from '../sweep/folder-lock.js';
 import { RESULTS_FILE } from '../sweep/results-store.js';
 import { runSweep } from '../sweep/sweep.js';
 import type { TaskRecord } from '../sweep/task.js';
@@ -35,7 +37,11 @@ export interface StudyRunResult {
   files: { results: string; summary: string; json: string };
 }
 
-export async function runStudy(study: AnyStudy, settings: object, options: StudyRunOptions): Promise<StudyRunResult> {
+export function runStudy(study: AnyStudy, settings: object, options: StudyRunOptions): Promise<StudyRunResult> {
+  return withFolderLock(options.outDir, () => runLocked(study, settings, options));
+}
+
+async function runLocked(study: AnyStudy, settings: object, options: StudyRunOptions): Promise<StudyRunResult> {
   const tasks = study.tasks(settings);
   const started = performance.now();
   let workers = 0;
@@ -70,10 +76,11 @@ export async function runStudy(study: AnyStudy, settings: object, options: Study
     ...figures.map((f) => `![${f.name}](${f.name}.png)`),
     '',
   ].join('\n');
-  await mkdir(options.outDir, { recursive: true });
   const files = { results: join(options.outDir, RESULTS_FILE), summary: join(options.outDir, 'summary.md'), json: join(options.outDir, 'summary.json') };
-  await writeFile(files.summary, markdown);
   const json = { study: study.name, settings, effects: summary.effects, wall_s: wall, workers, tasks: tasks.length, skipped: result.skipped, failed: result.failed };
-  await writeFile(files.json, JSON.stringify(json, null, 2) + '\n');
+  await writeFilesAtomic([
+    { path: files.summary, data: markdown },
+    { path: files.json, data: JSON.stringify(json, null, 2) + '\n' },
+  ]);
   return { records: result.records, summary: { ...summary, markdown }, figures, wall_s: wall, skipped: result.skipped, failed: result.failed, files };
 }

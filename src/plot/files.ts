@@ -1,8 +1,10 @@
 // Node only: writes a figure as SVG, PNG (rasterised from that SVG by resvg)
-// and the Vega-Lite spec JSON (for live rendering in a browser).
-import { mkdir, writeFile } from 'node:fs/promises';
+// and the Vega-Lite spec JSON (for live rendering in a browser), the three
+// atomically (io/atomic-write.ts): all complete, or none under its final name.
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
+import { writeFilesAtomic } from '../io/atomic-write.js';
 import { renderSvg } from './svg.js';
 import type { Figure } from './spec.js';
 
@@ -33,8 +35,10 @@ export async function writeFigure(dir: string, figure: Figure): Promise<WrittenF
     png: join(dir, `${figure.name}.png`),
     spec: join(dir, `${figure.name}.vl.json`),
   };
-  await writeFile(paths.svg, svgText);
-  await writeFile(paths.png, svgToPng(svgText));
-  await writeFile(paths.spec, JSON.stringify(figure.spec, null, 1) + '\n');
+  await writeFilesAtomic([
+    { path: paths.svg, data: svgText },
+    { path: paths.png, data: svgToPng(svgText) },
+    { path: paths.spec, data: JSON.stringify(figure.spec, null, 1) + '\n' },
+  ]);
   return paths;
 }

@@ -94,6 +94,7 @@ export async function runSweep<R = RunRecord>(input: readonly unknown[], options
     }
   } finally {
     options.signal?.removeEventListener('abort', cancel);
+    store?.close();
     if (executor && !options.executor) await executor.close();
     emit({ type: 'sweep-end', done, failed, skipped, elapsedS: elapsedS(), cancelled: signal.aborted });
   }
