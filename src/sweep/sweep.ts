@@ -57,7 +57,13 @@ export async function runSweep<R = RunRecord>(input: readonly unknown[], options
   const elapsedS = () => (Date.now() - started) / 1000;
   let done = 0;
   let failed = 0; // this time
-  const executor = pending.length && !options.signal?.aborted ? (options.executor ?? (await defaultExecutor(kinds, options.workers, pending.length))) : undefined;
+  let executor: Executor | undefined;
+  try {
+    executor = pending.length && !options.signal?.aborted ? (options.executor ?? (await defaultExecutor(kinds, options.workers, pending.length))) : undefined;
+  } catch (error) {
+    store?.close(); // a pool that cannot start must not leave the folder locked
+    throw error;
+  }
   // Stops every lane on cancellation or on the first error (e.g. a failed append):
   // no run may be recorded as failed because the sweep itself stopped.
   const stop = new AbortController();
