@@ -1,6 +1,7 @@
 // The run config: paper defaults, per-model sizes, and errors that name the field,
 // the value and what is allowed; the model specs the configs describe.
 import { describe, expect, it } from 'vitest';
+import { defaultDatasetArgs } from '../src/data/args.js';
 import { compileModel } from '../src/models/compile.js';
 import { cnnModel } from '../src/models/presets.js';
 import { validateModel } from '../src/models/spec.js';
@@ -11,7 +12,7 @@ describe('parseRunConfig', () => {
   it('fills in the paper defaults', () => {
     expect(parseRunConfig({ model: 'cnn' })).toEqual({
       model: 'cnn', channels: 25, optimizer: 'adam', lr: 0.01, momentum: 0.9, weightDecay: 0, batchSize: 100, steps: 6000,
-      batchOrder: 'sequential', evalEvery: 250, seed: 42, shuffleSeq: false, dataset: {},
+      batchOrder: 'sequential', evalEvery: 250, seed: 42, shuffleSeq: false, dataset: defaultDatasetArgs(),
     });
     expect(parseRunConfig({ model: 'mlp' }).hidden).toBe(100);
     expect(parseRunConfig({ model: 'gru' }).hidden).toBe(6);

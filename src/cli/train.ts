@@ -5,7 +5,7 @@
 // --dataset-shuffle-seq here: --seed is the init seed and --shuffle-seq the
 // notebook's fixed spatial shuffle of the positions (applied at training time).
 import { Option, type Command } from 'commander';
-import { trainingData } from '../data/dataset.js';
+import { featureMajorData } from '../data/dataset.js';
 import { makeDataset } from '../data/generator.js';
 import { MODEL_DEFAULTS, type ModelSizes } from '../models/presets.js';
 import { BATCH_ORDERS, MODEL_NAMES, OPTIMIZERS, POOL_KINDS, parseRunConfig, totalSteps } from '../train/config.js';
@@ -80,7 +80,7 @@ async function runTrain(opts: Record<string, unknown>): Promise<RunRecord> {
   const input: Record<string, unknown> = { model: opts.model, shuffleSeq: opts.shuffleSeq === true, dataset: givenDatasetArgs(opts, DATASET_FLAGS) };
   for (const field of Object.keys(FLAGS)) if (opts[field] !== undefined) input[field] = opts[field];
   const config = parseRunConfig(input, flagName); // validates the dataset args too, naming the flags
-  const data = trainingData(await makeDataset(config.dataset));
+  const data = featureMajorData(await makeDataset(config.dataset));
   const progress = progressLine(totalSteps(config, data.y.length));
   try {
     return trainOnData(await Engine.create(), data, config, progress.update);

@@ -13,7 +13,8 @@
 import { ConfigError } from '../schema.js';
 import type { RunConfig } from '../train/types.js';
 import { canonicalJson, hashKey } from './canonical.js';
-import { describeValue, fullRunConfig, rejectRepeats } from './normalize.js';
+import { parseRunConfig } from '../train/config.js';
+import { describeValue, rejectRepeats } from './normalize.js';
 
 type Json = Record<string, unknown>;
 
@@ -56,7 +57,7 @@ export function expandGrid(grid: unknown, options: ExpandOptions = {}): RunConfi
   const keys: string[] = [];
   for (let i = 0; i < entries.count; i++) {
     const entry = entries.at(i);
-    const config = withWhere(entry, () => fullRunConfig(entry.config));
+    const config = withWhere(entry, () => parseRunConfig(entry.config));
     configs.push(config);
     keys.push(hashKey(config));
     if ((i + 1) % GRID_PROGRESS_EVERY === 0 || i + 1 === entries.count) report?.(i + 1, entries.count);

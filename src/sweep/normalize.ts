@@ -10,15 +10,9 @@ import { hashKey } from './canonical.js';
 import { kindNamed, type TaskKinds } from './task-kind.js';
 import type { PreparedTask } from './task.js';
 
-/** parseRunConfig, then the dataset args fully defaulted. */
-export function fullRunConfig(input: unknown, where = ''): RunConfig {
-  const config = parseRunConfig(input, where);
-  return { ...config, dataset: parseDatasetArgs(config.dataset, join(where, 'dataset')) };
-}
-
 /** The stable key of a run config (16 hex digits). */
 export function runKey(config: unknown): string {
-  return hashKey(fullRunConfig(config));
+  return hashKey(parseRunConfig(config));
 }
 
 /**
