@@ -25,3 +25,4 @@ export function benchGemm(m: i32, n: i32, k: i32, reps: i32): void {
 export function seededPermutation(out: usize, n: i32, seed: u32): void {
   new MT19937(seed).permutation(out, n);
 }
+export { META_ACT_LEARNED, META_OPT_RMSPROP, META_OPT_SGD, metaGradientLr, metaGradientTheta, metaParamCount, metaProblem } from "./meta";

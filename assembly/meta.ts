@@ -1,0 +1,249 @@
+// Exact meta-gradients through an unrolled inner training loop, in float32 (the
+// MNIST-1D meta-learning notebooks). The inner problem: an MLP IN-H-C on the training
+// rows x (N, IN) row-major, step t training on rows (t*B + j) mod N, j < B:
+//   z = W1·X + b1,  a = f(z) [+ noise_t],  logits = W2·a + b2,  L_t = mean cross-entropy
+// then p <- SGD or notebook-RMSprop step with g_t = ∇_p L_t. The meta-loss is the mean
+// of the last M of the K losses (each taken before its step's update).
+// Parameters p are flat as PyTorch orders them: W1 (H, IN), b1, W2 (C, H), b2, padded
+// with zeros to a multiple of 4 (P floats); activations are feature-major (F, ld).
+//
+// Every step is one gradient pass (forward, backward) and, where a derivative is
+// carried, one tangent pass: the directional derivative of the forward and backward
+// pass along ṗ (forward-over-reverse), giving L̇ = ⟨g, ṗ⟩, the Hessian-vector product
+// ġ = ∇²_p L ṗ and, for the learned activation's parameters θ, ∂_θ∇_p L ṗ.
+// - d/d(lr), forward mode: ṗ = dp/dlr (and v̇) is carried beside p through the steps
+//   (nn/optim-tangent.ts); d(meta-loss)/d(lr) = mean of the last M L̇_t. Memory does
+//   not grow with K.
+// - d/dθ, reverse mode: p_t (and v_t) are stored for every step, then the adjoint runs
+//   backwards: from (p̄_{t+1}, v̄_{t+1}) the step's adjoint gives ḡ_t; one tangent pass
+//   along ḡ_t gives H ḡ_t and ∂_θ∇_p L_t ḡ_t, and
+//   p̄_t = p̄_{t+1} + H ḡ_t + c_t g_t,  θ̄ += ∂_θ∇_p L_t ḡ_t + c_t ∇_θ L_t,
+//   c_t = 1/M for the last M steps, else 0. Memory: K·P floats (twice for RMSprop).
+import { activationWithDerivatives, activationTangentBackward, elementwiseProduct } from "./nn/activation-tangent";
+import { denseBackward, denseForward } from "./nn/dense";
+import { denseTangentBackward, denseTangentForward } from "./nn/dense-tangent";
+import { learnedActivationForward, learnedActivationParamGrad, learnedActivationParams } from "./nn/learned-activation";
+import { softmaxCrossEntropy } from "./nn/loss";
+import { softmaxCrossEntropyTangent } from "./nn/loss-tangent";
+import { rmspropStep, sgdStep } from "./nn/optim";
+import { accumulateAdjoint, rmspropStepAdjoint, rmspropStepTangent, sgdStepAdjoint, sgdStepTangent } from "./nn/optim-tangent";
+
+/** Activation kinds beyond nn/activation.ts's (tanh 2, elu 4): f(z) = elu(z) + scale·g(z). */
+export const META_ACT_LEARNED: i32 = 100;
+export const META_OPT_SGD: i32 = 0;
+export const META_OPT_RMSPROP: i32 = 1;
+
+function floats(n: i32): usize {
+  const bytes = <usize>n << 2;
+  const p = heap.alloc(bytes);
+  memory.fill(p, 0, bytes);
+  return p;
+}
+
+// @ts-ignore: decorator
+@inline function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
+
+/** One meta-problem and its workspace (see metaProblem). */
+class MetaRun {
+  ld: i32;
+  P: i32;
+  nTheta: i32;
+  // offsets (floats) of b1, W2, b2 in p
+  ob1: i32;
+  oW2: i32;
+  ob2: i32;
+  X: usize; labels: usize;
+  z: usize; a: usize; d1: usize; d2: usize; l: usize; dl: usize; da: usize; dz: usize;
+  zDot: usize; aDot: usize; lDot: usize; dlDot: usize; daDot: usize; dzDot: usize;
+  xT: usize; hT: usize;
+  g: usize; gDot: usize;
+  thetaGrad: usize; thetaGradDot: usize;
+  loss: f64 = 0;
+  lossDot: f64 = 0;
+
+  constructor(
+    public IN: i32, public H: i32, public C: i32, public B: i32, public K: i32, public M: i32, public N: i32,
+    public x: usize, public y: usize, public params: usize,
+    public activation: i32, public G: i32, public theta: usize, public scale: f32,
+    public noiseInner: usize, public noiseAct: usize,
+    public optimizer: i32, public lr: f64, public alpha: f64, public eps: f64, public squareAvgInit: f32,
+  ) {
+    const ld = (B + 3) & ~3;
+    this.ld = ld;
+    this.ob1 = H * IN;
+    this.oW2 = this.ob1 + H;
+    this.ob2 = this.oW2 + C * H;
+    this.P = (this.ob2 + C + 3) & ~3;
+    this.nTheta = activation == META_ACT_LEARNED ? learnedActivationParams(G) : 0;
+    const hidden = H * ld, out = C * ld;
+    this.X = floats(IN * ld); this.labels = floats(ld);
+    this.z = floats(hidden); this.a = floats(hidden); this.d1 = floats(hidden); this.d2 = floats(hidden);
+    this.da = floats(hidden); this.dz = floats(hidden);
+    this.l = floats(out); this.dl = floats(out);
+    this.zDot = floats(hidden); this.aDot = floats(hidden); this.daDot = floats(hidden); this.dzDot = floats(hidden);
+    this.lDot = floats(out); this.dlDot = floats(out);
+    this.xT = floats(ld * IN); this.hT = floats(ld * H);
+    this.g = floats(this.P); this.gDot = floats(this.P);
+    this.thetaGrad = floats(this.nTheta + 4); this.thetaGradDot = floats(this.nTheta + 4);
+  }
+
+  /** Step t's batch into X (IN, ld) and labels; padding columns stay zero. */
+  gather(t: i32): void {
+    const IN = this.IN, ld = this.ld;
+    const first = <i64>t * <i64>this.B;
+    for (let j = 0; j < this.B; j++) {
+      const r = <i32>((first + j) % <i64>this.N);
+      for (let f = 0; f < IN; f++) store<f32>(at(this.X, f * ld + j), load<f32>(at(this.x, r * IN + f)));
+      store<i32>(at(this.labels, j), load<i32>(at(this.y, r)));
+    }
+  }
+
+  /** Loss L_t and gradient g at p; with `second`, also f'' for a tangent pass. */
+  gradientPass(t: i32, p: usize, second: bool): void {
+    const IN = this.IN, H = this.H, C = this.C, ld = this.ld, n = H * ld;
+    this.gather(t);
+    denseForward(IN, H, ld, this.X, p, at(p, this.ob1), this.z, false, 0);
+    const d2 = second ? this.d2 : 0;
+    if (this.activation == META_ACT_LEARNED) {
+      learnedActivationForward(n, this.z, this.a, this.d1, d2, this.G, this.theta, this.actNoise(t), this.scale);
+    } else {
+      activationWithDerivatives(this.activation, n, this.z, this.a, this.d1, d2);
+    }
+    if (this.noiseInner) {
+      for (let i = 0; i < H; i++) {
+        const v = f32x4.splat(load<f32>(at(this.noiseInner, t * H + i)));
+        const row = at(this.a, i * ld);
+        for (let j = 0; j < ld; j += 4) v128.store(at(row, j), f32x4.add(v128.load(at(row, j)), v));
+      }
+    }
+    denseForward(H, C, ld, this.a, at(p, this.oW2), at(p, this.ob2), this.l, false, 0);
+    this.loss = softmaxCrossEntropy(C, this.B, ld, this.l, this.labels, this.dl) / <f64>this.B;
+    denseBackward(H, C, ld, this.a, at(p, this.oW2), this.l, this.dl, at(this.g, this.oW2), at(this.g, this.ob2),
+      this.da, false, false, this.hT, 0);
+    elementwiseProduct(n, this.da, this.d1, this.dz);
+    denseBackward(IN, H, ld, this.X, p, this.z, this.dz, this.g, at(this.g, this.ob1), 0, false, false, this.xT, 0);
+  }
+
+  /**
+   * After gradientPass(t, p, true): along pDot, lossDot = L̇ and gDot = H·ṗ; with
+   * `withTheta`, also thetaGrad = ∇_θ L and thetaGradDot = ∂_θ∇_p L · ṗ.
+   */
+  tangentPass(t: i32, p: usize, pDot: usize, withTheta: bool): void {
+    const IN = this.IN, H = this.H, C = this.C, ld = this.ld, n = H * ld;
+    const W2 = at(p, this.oW2), W2Dot = at(pDot, this.oW2);
+    denseTangentForward(IN, H, ld, this.X, 0, p, pDot, this.zDot);
+    elementwiseProduct(n, this.d1, this.zDot, this.aDot);
+    denseTangentForward(H, C, ld, this.a, this.aDot, W2, W2Dot, this.lDot);
+    this.lossDot = softmaxCrossEntropyTangent(C, this.B, ld, this.l, this.lDot, this.labels, this.dlDot) / <f64>this.B;
+    denseTangentBackward(H, C, ld, this.a, this.aDot, W2, W2Dot, this.dl, this.dlDot,
+      at(this.gDot, this.oW2), at(this.gDot, this.ob2), this.daDot, this.hT);
+    activationTangentBackward(n, this.d1, this.d2, this.da, this.daDot, this.zDot, this.dzDot);
+    denseTangentBackward(IN, H, ld, this.X, 0, p, pDot, this.dz, this.dzDot, this.gDot, at(this.gDot, this.ob1), 0, this.xT);
+    if (withTheta) {
+      learnedActivationParamGrad(n, this.z, this.da, this.zDot, this.daDot, this.G, this.theta, this.actNoise(t),
+        this.scale, this.thetaGrad, this.thetaGradDot);
+    }
+  }
+
+  actNoise(t: i32): usize {
+    return this.noiseAct ? at(this.noiseAct, t * this.G) : 0;
+  }
+
+  /** The parameters' starting point copied into p, the square average set to its start. */
+  start(p: usize, v: usize): void {
+    memory.copy(p, this.params, <usize>this.P << 2);
+    if (v) for (let i = 0; i < this.P; i++) store<f32>(at(v, i), this.squareAvgInit);
+  }
+
+  lossWeight(t: i32): f64 {
+    return t >= this.K - this.M ? 1.0 / <f64>this.M : 0;
+  }
+}
+
+/**
+ * Sets up a meta-problem (see the header; sizes IN, H, C, batch B, K steps, meta-loss
+ * over the last M, N training rows) and returns its handle for metaGradientLr or
+ * metaGradientTheta. params: P floats (the padded flat vector). activation: 2 tanh,
+ * 4 elu, META_ACT_LEARNED (theta: 3G+1 floats, scale). noiseInner: K·H floats or 0;
+ * noiseAct: K·G floats or 0. optimizer: META_OPT_SGD or META_OPT_RMSPROP (alpha, eps,
+ * squareAvgInit). The buffers must stay in place while the handle is used.
+ */
+export function metaProblem(
+  IN: i32, H: i32, C: i32, B: i32, K: i32, M: i32, N: i32, x: usize, y: usize, params: usize,
+  activation: i32, G: i32, theta: usize, scale: f32, noiseInner: usize, noiseAct: usize,
+  optimizer: i32, lr: f64, alpha: f64, eps: f64, squareAvgInit: f32,
+): usize {
+  return changetype<usize>(new MetaRun(IN, H, C, B, K, M, N, x, y, params, activation, G, theta, scale,
+    noiseInner, noiseAct, optimizer, lr, alpha, eps, squareAvgInit));
+}
+
+/** The padded parameter count P of a problem (the length params must have). */
+export function metaParamCount(run: usize): i32 {
+  return changetype<MetaRun>(run).P;
+}
+
+/**
+ * Forward mode: runs the K steps carrying dp/dlr. Writes losses (K f64) and returns
+ * the meta-loss; d(meta-loss)/d(lr) goes to grad (1 f64).
+ */
+export function metaGradientLr(run: usize, losses: usize, grad: usize): f64 {
+  const r = changetype<MetaRun>(run);
+  const P = r.P, rms = r.optimizer == META_OPT_RMSPROP;
+  const p = floats(P), pDot = floats(P), v = rms ? floats(P) : 0, vDot = rms ? floats(P) : 0;
+  r.start(p, v);
+  let metaLoss: f64 = 0, metaGrad: f64 = 0;
+  for (let t = 0; t < r.K; t++) {
+    r.gradientPass(t, p, true);
+    r.tangentPass(t, p, pDot, false);
+    store<f64>(losses + (<usize>t << 3), r.loss);
+    const c = r.lossWeight(t);
+    metaLoss += c * r.loss;
+    metaGrad += c * r.lossDot;
+    if (rms) rmspropStepTangent(P, p, pDot, v, vDot, r.g, r.gDot, r.lr, r.alpha, r.eps);
+    else sgdStepTangent(P, p, pDot, r.g, r.gDot, r.lr);
+  }
+  store<f64>(grad, metaGrad);
+  return metaLoss;
+}
+
+/**
+ * Reverse mode: runs the K steps storing p_t (and v_t), then the adjoint backwards.
+ * Writes losses (K f64) and d(meta-loss)/dθ to grad (3G+1 f32); returns the meta-loss.
+ */
+export function metaGradientTheta(run: usize, losses: usize, grad: usize): f64 {
+  const r = changetype<MetaRun>(run);
+  const P = r.P, K = r.K, nTheta = r.nTheta, rms = r.optimizer == META_OPT_RMSPROP;
+  const bytesP = <usize>P << 2;
+  const trajectory = heap.alloc(<usize>K * bytesP);
+  const states = rms ? heap.alloc(<usize>K * bytesP) : 0;
+  const p = floats(P), v = rms ? floats(P) : 0;
+  r.start(p, v);
+  let metaLoss: f64 = 0;
+  for (let t = 0; t < K; t++) {
+    memory.copy(trajectory + <usize>t * bytesP, p, bytesP);
+    if (rms) memory.copy(states + <usize>t * bytesP, v, bytesP);
+    r.gradientPass(t, p, false);
+    store<f64>(losses + (<usize>t << 3), r.loss);
+    metaLoss += r.lossWeight(t) * r.loss;
+    if (rms) rmspropStep(P, p, r.g, v, r.lr, r.alpha, r.eps, 0, 0);
+    else sgdStep(P, p, r.g, 0, r.lr, 0, 0, false, 0);
+  }
+  const pBar = floats(P), vBar = rms ? floats(P) : 0, gBar = floats(P);
+  for (let i = 0; i < nTheta; i++) store<f32>(at(grad, i), 0);
+  for (let t = K - 1; t >= 0; t--) {
+    const pt = trajectory + <usize>t * bytesP;
+    r.gradientPass(t, pt, true);
+    if (rms) rmspropStepAdjoint(P, pBar, vBar, states + <usize>t * bytesP, r.g, gBar, r.lr, r.alpha, r.eps);
+    else sgdStepAdjoint(P, pBar, gBar, r.lr);
+    r.tangentPass(t, pt, gBar, true);
+    const c = <f32>r.lossWeight(t);
+    accumulateAdjoint(P, pBar, r.gDot, r.g, c);
+    for (let i = 0; i < nTheta; i++) {
+      const gi = at(grad, i);
+      store<f32>(gi, load<f32>(gi) + load<f32>(at(r.thetaGradDot, i)) + c * load<f32>(at(r.thetaGrad, i)));
+    }
+  }
+  return metaLoss;
+}
