@@ -6,7 +6,7 @@
 // ν (G floats, or 0 for none) is the noise added to g's hidden layer after its tanh.
 // With t_j = tanh(w1_j x + b1_j), u_j = 1 - t_j² and u'_j = -2 t_j u_j:
 //   g'(x) = Σ_j w2_j w1_j u_j,   g''(x) = Σ_j w2_j w1_j² u'_j
-// The gradient of a loss with respect to θ, given dy = ∂L/∂y per element, is
+// The gradient of a loss with respect to θ (s = scale), given dy = ∂L/∂y per element, is
 //   ∂/∂w2_j = s Σ dy (t_j + ν_j)   ∂/∂b2 = s Σ dy   ∂/∂b1_j = s w2_j Σ dy u_j
 //   ∂/∂w1_j = s w2_j Σ dy u_j x
 // and its tangent when x and dy move along ẋ and dẏ (θ fixed) differentiates each
@@ -63,64 +63,57 @@ export function learnedActivationForward(
 }
 
 /**
- * grad (3G+1) = ∂L/∂θ given x and dy = ∂L/∂f(x); when gradDot != 0 also its tangent
- * gradDot (3G+1) along ẋ (xDot) and dẏ (dyDot). Both are overwritten.
+ * The θ-part of a reverse step through f: out (3G+1) = the tangent of ∂L/∂θ along ẋ
+ * (xDot) and dẏ (dyDot), plus c · ∂L/∂θ (the step's own loss in the meta-loss).
+ * Both are linear in (dẏ, dy ẋ), so with P = dẏ + c dy and Q = dy ẋ per element:
+ *   w2_j: s Σ [P (t_j + ν_j) + w1_j Q u_j]      b2: s Σ P
+ *   b1_j: s w2_j Σ [P u_j + w1_j Q u'_j]         w1_j: s w2_j Σ [u_j (P x + Q) + w1_j Q x u'_j]
+ * scratch: 4n floats (P, Q, P x + Q, Q x).
  */
-export function learnedActivationParamGrad(
-  n: i32, x: usize, dy: usize, xDot: usize, dyDot: usize,
-  G: i32, theta: usize, noise: usize, scale: f32, grad: usize, gradDot: usize,
+export function learnedActivationParamAdjoint(
+  n: i32, x: usize, dy: usize, xDot: usize, dyDot: usize, c: f32,
+  G: i32, theta: usize, noise: usize, scale: f32, out: usize, scratch: usize,
 ): void {
   const bytes = <usize>n << 2;
-  const zero = f32x4.splat(0), one = f32x4.splat(1), minusTwo = f32x4.splat(-2);
-  const tangent = gradDot != 0;
-  // Σ dy and Σ dẏ: the b2 entries, and the noise's share of the w2 entries
-  let s = zero, sDot = zero;
+  const sP = scratch, sQ = sP + bytes, sR = sQ + bytes, sS = sR + bytes;
+  const vc = f32x4.splat(c);
+  const zero = f32x4.splat(0), one = f32x4.splat(1);
+  let sum = zero;
   for (let o: usize = 0; o < bytes; o += 16) {
-    s = f32x4.add(s, v128.load(dy + o));
-    if (tangent) sDot = f32x4.add(sDot, v128.load(dyDot + o));
+    const v = v128.load(x + o), d = v128.load(dy + o);
+    const p = f32x4.add(v128.load(dyDot + o), f32x4.mul(vc, d));
+    const q = f32x4.mul(d, v128.load(xDot + o));
+    v128.store(sP + o, p);
+    v128.store(sQ + o, q);
+    v128.store(sR + o, f32x4.add(f32x4.mul(p, v), q));
+    v128.store(sS + o, f32x4.mul(q, v));
+    sum = f32x4.add(sum, p);
   }
-  const sumDy = laneSum(s), sumDyDot = laneSum(sDot);
+  const sumP = laneSum(sum);
   for (let j = 0; j < G; j++) {
     const w1 = load<f32>(theta + (<usize>j << 2));
     const b1 = load<f32>(theta + (<usize>(G + j) << 2));
     const w2 = load<f32>(theta + (<usize>(2 * G + j) << 2));
     const nu: f32 = noise ? load<f32>(noise + (<usize>j << 2)) : 0;
     const va = f32x4.splat(w1), vb = f32x4.splat(b1);
-    // dy t, dy u, dy u x; tangents: dẏ t, dy u ẋ, dẏ u, dy u' ẋ, dẏ u x, dy u' ẋ x
-    let a1 = zero, a2 = zero, a3 = zero;
-    let t1 = zero, t2 = zero, t3 = zero, t4 = zero, t5 = zero, t6 = zero;
+    // Σ P t, Q u, P u, Q t u, (P x + Q) u, Q x t u
+    let s1 = zero, s2 = zero, s3 = zero, s4 = zero, s5 = zero, s6 = zero;
     for (let o: usize = 0; o < bytes; o += 16) {
-      const v = v128.load(x + o);
-      const d = v128.load(dy + o);
-      const t = tanhF32x4(f32x4.add(f32x4.mul(va, v), vb));
+      const t = tanhF32x4(f32x4.add(f32x4.mul(va, v128.load(x + o)), vb));
       const u = f32x4.sub(one, f32x4.mul(t, t));
-      const du = f32x4.mul(d, u);
-      a1 = f32x4.add(a1, f32x4.mul(d, t));
-      a2 = f32x4.add(a2, du);
-      a3 = f32x4.add(a3, f32x4.mul(du, v));
-      if (tangent) {
-        const vDot = v128.load(xDot + o);
-        const dDot = v128.load(dyDot + o);
-        const duPrimeVDot = f32x4.mul(f32x4.mul(d, f32x4.mul(f32x4.mul(minusTwo, t), u)), vDot);
-        const dDotU = f32x4.mul(dDot, u);
-        t1 = f32x4.add(t1, f32x4.mul(dDot, t));
-        t2 = f32x4.add(t2, f32x4.mul(du, vDot));
-        t3 = f32x4.add(t3, dDotU);
-        t4 = f32x4.add(t4, duPrimeVDot);
-        t5 = f32x4.add(t5, f32x4.mul(dDotU, v));
-        t6 = f32x4.add(t6, f32x4.mul(duPrimeVDot, v));
-      }
+      const tu = f32x4.mul(t, u);
+      const p = v128.load(sP + o), q = v128.load(sQ + o);
+      s1 = f32x4.add(s1, f32x4.mul(p, t));
+      s2 = f32x4.add(s2, f32x4.mul(q, u));
+      s3 = f32x4.add(s3, f32x4.mul(p, u));
+      s4 = f32x4.add(s4, f32x4.mul(q, tu));
+      s5 = f32x4.add(s5, f32x4.mul(v128.load(sR + o), u));
+      s6 = f32x4.add(s6, f32x4.mul(v128.load(sS + o), tu));
     }
-    store<f32>(grad + (<usize>j << 2), scale * w2 * laneSum(a3));
-    store<f32>(grad + (<usize>(G + j) << 2), scale * w2 * laneSum(a2));
-    store<f32>(grad + (<usize>(2 * G + j) << 2), scale * (laneSum(a1) + nu * sumDy));
-    if (tangent) {
-      const T2 = laneSum(t2);
-      store<f32>(gradDot + (<usize>j << 2), scale * w2 * (laneSum(t5) + w1 * laneSum(t6) + T2));
-      store<f32>(gradDot + (<usize>(G + j) << 2), scale * w2 * (laneSum(t3) + w1 * laneSum(t4)));
-      store<f32>(gradDot + (<usize>(2 * G + j) << 2), scale * (laneSum(t1) + nu * sumDyDot + w1 * T2));
-    }
+    // u' = -2 t u
+    store<f32>(out + (<usize>j << 2), scale * w2 * (laneSum(s5) - 2 * w1 * laneSum(s6)));
+    store<f32>(out + (<usize>(G + j) << 2), scale * w2 * (laneSum(s3) - 2 * w1 * laneSum(s4)));
+    store<f32>(out + (<usize>(2 * G + j) << 2), scale * (laneSum(s1) + nu * sumP + w1 * laneSum(s2)));
   }
-  store<f32>(grad + (<usize>(3 * G) << 2), scale * sumDy);
-  if (tangent) store<f32>(gradDot + (<usize>(3 * G) << 2), scale * sumDyDot);
+  store<f32>(out + (<usize>(3 * G) << 2), scale * sumP);
 }

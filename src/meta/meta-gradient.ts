@@ -1,7 +1,10 @@
-// metaGradient: the exact gradient of a meta-problem's meta-loss (problem.ts) with
-// respect to its inner learning rate or its learned activation's parameters, computed
-// by the engine's meta kernels (assembly/meta.ts) in float32: forward mode along the
-// learning rate, reverse mode through the stored trajectory for g's parameters.
+// Exact meta-gradients of a meta-problem (problem.ts) with respect to its inner
+// learning rate or its learned activation's parameters, computed by the engine's meta
+// kernels (assembly/meta.ts) in float32: forward mode along the learning rate, reverse
+// mode through the stored trajectory for g's parameters.
+// A MetaSession keeps one problem resident in an engine for repeated gradients (an
+// outer loop); metaGradient is the one-shot form.
+import { z } from 'zod';
 import { makeDataset } from '../data/generator.js';
 import { trainingData } from '../data/dataset.js';
 import type { TrainingData } from '../data/types.js';
@@ -9,19 +12,25 @@ import { activationCode } from '../models/plan.js';
 import { ConfigError, finite, oneOf, parseConfig } from '../schema.js';
 import { Engine } from '../train/engine.js';
 import { DEFAULT_FEATURES, parseMetaProblem, type MetaProblem, type MetaShape } from './problem.js';
-import { z } from 'zod';
 
 export type MetaParameter = 'lr' | 'activation';
+
+export interface MetaSessionOptions {
+  /** An engine to run in (claimed by the session); one per process otherwise. */
+  engine?: Engine;
+  /** The default dataset's float32 training rows; generated once per process otherwise. */
+  data?: TrainingData;
+}
 
 export interface MetaGradientOptions {
   /** The inner learning rate; required for SGD problems (overrides optimizer.lr when given). */
   lr?: number;
   /** What to differentiate by: the learning rate, or g's parameters (default: these when the activation is learned). */
   wrt?: MetaParameter;
-  /** An engine to run in (claimed for the call); one per process otherwise. */
-  engine?: Engine;
-  /** The default dataset's float32 training rows; generated once per process otherwise. */
-  data?: TrainingData;
+  /** Replaces the learned activation's parameters (3G+1 values) from this call on. */
+  activationParams?: ArrayLike<number>;
+  /** Replaces the classifier's initial parameters from this call on. */
+  initialParams?: ArrayLike<number>;
 }
 
 export interface MetaGradientResult {
@@ -35,21 +44,29 @@ export interface MetaGradientResult {
 
 /** The meta entry points of the engine module (assembly/meta.ts); constants are wasm globals. */
 interface MetaExports {
-  memory: WebAssembly.Memory;
   META_ACT_LEARNED: WebAssembly.Global;
   META_OPT_SGD: WebAssembly.Global;
   META_OPT_RMSPROP: WebAssembly.Global;
   metaProblem(...args: number[]): number;
   metaParamCount(run: number): number;
-  metaGradientLr(run: number, losses: number, grad: number): number;
-  metaGradientTheta(run: number, losses: number, grad: number): number;
+  metaGradientLr(run: number, lr: number, losses: number, grad: number): number;
+  metaGradientTheta(run: number, lr: number, losses: number, grad: number): number;
 }
 
-const optionsSchema = z.strictObject({
+const sessionSchema = z.strictObject({
+  engine: z.custom<Engine>((v) => v instanceof Engine, { error: 'must be an Engine' }).optional(),
+  data: z.custom<TrainingData>((v) => typeof v === 'object' && v !== null && 'x' in v && 'y' in v && 'features' in v, { error: 'must be TrainingData' }).optional(),
+});
+
+const numbers = z.custom<ArrayLike<number>>((v) => (Array.isArray(v) || ArrayBuffer.isView(v)) && Array.from(v as ArrayLike<number>).every(Number.isFinite), {
+  error: 'must be an array of finite numbers',
+});
+
+const gradientSchema = z.strictObject({
   lr: finite({ min: 0, exclusiveMin: true }).optional(),
   wrt: oneOf(['lr', 'activation']).optional(),
-  engine: z.custom<Engine>((v) => v instanceof Engine, { error: 'must be an Engine' }).optional(),
-  data: z.custom<TrainingData>((v) => typeof v === 'object' && v !== null && 'x' in v && 'y' in v, { error: 'must be TrainingData' }).optional(),
+  activationParams: numbers.optional(),
+  initialParams: numbers.optional(),
 });
 
 let defaultData: Promise<TrainingData> | undefined;
@@ -62,69 +79,109 @@ function defaultTrainingData(): Promise<TrainingData> {
   return defaultData;
 }
 
+/** One meta-problem resident in an engine: its data, parameters and workspace. */
+export class MetaSession {
+  private readonly wasm: MetaExports;
+  private readonly run: number;
+  private readonly params: number;
+  private readonly theta: number;
+  private readonly losses: number;
+  private readonly grad: number;
+
+  private constructor(
+    private readonly engine: Engine,
+    readonly problem: MetaProblem,
+    readonly shape: MetaShape,
+    data: TrainingData,
+  ) {
+    this.wasm = engine.wasm as unknown as MetaExports;
+    engine.claim(this);
+    const wasm = this.wasm;
+    const rows = data.y.length;
+    const x = this.put(data.x);
+    const y = engine.alloc(4 * rows);
+    engine.i32(y, rows).set(data.y);
+    this.params = this.put(problem.initialParams, (shape.params + 3) & ~3);
+    this.theta = problem.activation ? this.put(problem.activation.params) : 0;
+    const noiseInner = problem.noise ? this.put(problem.noise.inner.flat()) : 0;
+    const noiseAct = problem.noise?.activation ? this.put(problem.noise.activation.flat()) : 0;
+    const opt = problem.optimizer;
+    const rms = opt.name === 'rmsprop-notebook';
+    const activation = problem.activation ? wasm.META_ACT_LEARNED.value : activationCode(problem.model.activation as 'tanh' | 'elu');
+    this.run = wasm.metaProblem(
+      shape.inputs, shape.hidden, shape.classes, problem.batchSize, problem.steps, problem.metaLoss.lastLosses, rows, x, y,
+      this.params, activation, shape.activationHidden, this.theta, problem.activation?.scale ?? 0, noiseInner, noiseAct,
+      rms ? wasm.META_OPT_RMSPROP.value : wasm.META_OPT_SGD.value, rms ? opt.alpha : 0, rms ? opt.eps : 0, rms ? opt.squareAvgInit : 0,
+    );
+    this.losses = engine.alloc(8 * problem.steps);
+    this.grad = engine.alloc(Math.max(8, 4 * (3 * shape.activationHidden + 1)));
+  }
+
+  /** Validates `problem` (the `problem` object of ../shared/reference/torch/meta/*.json) and loads it into an engine. */
+  static async create(problem: unknown, options: MetaSessionOptions = {}): Promise<MetaSession> {
+    const parsed = parseMetaProblem(problem);
+    const opts = parseConfig(sessionSchema, options, 'options');
+    const data = opts.data ?? (await defaultTrainingData());
+    if (data.features !== DEFAULT_FEATURES) throw new ConfigError(`options.data must have ${DEFAULT_FEATURES} features, got ${data.features}`, 'options.data');
+    const engine = opts.engine ?? (await (defaultEngine ??= Engine.create()));
+    return new MetaSession(engine, parsed.problem, parsed.shape, data);
+  }
+
+  /** The meta-loss, the inner losses and the exact meta-gradient (see MetaGradientOptions). */
+  gradient(options: MetaGradientOptions = {}): MetaGradientResult {
+    if (!this.engine.owns(this)) throw new Error('this MetaSession was disposed or its engine was claimed by another user');
+    const opts = parseConfig(gradientSchema, options, 'options');
+    const { problem, shape } = this;
+    const G = shape.activationHidden;
+    const wrt = opts.wrt ?? (problem.activation ? 'activation' : 'lr');
+    if (wrt === 'activation' && !problem.activation) {
+      throw new ConfigError(`options.wrt "activation" needs a learned activation (problem.model.activation "learned"), got ${problem.model.activation}`, 'options.wrt');
+    }
+    const lr = opts.lr ?? problem.optimizer.lr;
+    if (lr === undefined) throw new ConfigError('options.lr is required for an SGD problem without optimizer.lr (the learning rate is its meta-parameter)', 'options.lr');
+    if (opts.activationParams) this.replace('activationParams', this.theta, opts.activationParams, problem.activation ? 3 * G + 1 : 0);
+    if (opts.initialParams) this.replace('initialParams', this.params, opts.initialParams, shape.params);
+    const K = problem.steps;
+    if (wrt === 'lr') {
+      const metaLoss = this.wasm.metaGradientLr(this.run, lr, this.losses, this.grad);
+      return { metaLoss, metaGrad: this.engine.f64(this.grad, 1)[0], losses: Array.from(this.engine.f64(this.losses, K)) };
+    }
+    const metaLoss = this.wasm.metaGradientTheta(this.run, lr, this.losses, this.grad);
+    return { metaLoss, metaGrad: Array.from(this.engine.f32(this.grad, 3 * G + 1)), losses: Array.from(this.engine.f64(this.losses, K)) };
+  }
+
+  /** Frees the engine for other users. */
+  dispose(): void {
+    this.engine.release(this);
+  }
+
+  /** Copies values into a fresh zero-padded float32 buffer of `length` floats. */
+  private put(values: ArrayLike<number>, length = values.length): number {
+    const ptr = this.engine.alloc(4 * length);
+    const view = this.engine.f32(ptr, length);
+    view.fill(0);
+    view.set(values);
+    return ptr;
+  }
+
+  private replace(field: string, ptr: number, values: ArrayLike<number>, length: number): void {
+    if (!length) throw new ConfigError(`options.${field} needs a learned activation`, `options.${field}`);
+    if (values.length !== length) throw new ConfigError(`options.${field} must have ${length} values, got ${values.length}`, `options.${field}`);
+    this.engine.f32(ptr, length).set(values);
+  }
+}
+
 /**
  * The meta-loss of `problem` (the `problem` object of ../shared/reference/torch/meta/*.json),
  * its inner losses, and its exact gradient with respect to the learning rate (a number)
  * or the learned activation's parameters (an array).
  */
-export async function metaGradient(problemInput: unknown, options: MetaGradientOptions = {}): Promise<MetaGradientResult> {
-  const { problem, shape } = parseMetaProblem(problemInput);
-  const opts = parseConfig(optionsSchema, options, 'options');
-  const wrt = opts.wrt ?? (problem.activation ? 'activation' : 'lr');
-  if (wrt === 'activation' && !problem.activation) {
-    throw new ConfigError(`options.wrt "activation" needs a learned activation (problem.model.activation "learned"), got ${problem.model.activation}`, 'options.wrt');
-  }
-  const lr = opts.lr ?? problem.optimizer.lr;
-  if (lr === undefined) throw new ConfigError('options.lr is required for an SGD problem without optimizer.lr (the learning rate is its meta-parameter)', 'options.lr');
-  const data = opts.data ?? (await defaultTrainingData());
-  if (data.features !== DEFAULT_FEATURES) throw new ConfigError(`options.data must have ${DEFAULT_FEATURES} features, got ${data.features}`, 'options.data');
-  const engine = opts.engine ?? (await (defaultEngine ??= Engine.create()));
-  return runMetaGradient(engine, problem, shape, lr, wrt, data);
-}
-
-function runMetaGradient(engine: Engine, problem: MetaProblem, shape: MetaShape, lr: number, wrt: MetaParameter, data: TrainingData): MetaGradientResult {
-  const wasm = engine.wasm as unknown as MetaExports;
-  const owner = {};
-  engine.claim(owner);
+export async function metaGradient(problem: unknown, options: MetaGradientOptions & MetaSessionOptions = {}): Promise<MetaGradientResult> {
+  const { engine, data, ...gradientOptions } = options;
+  const session = await MetaSession.create(problem, { ...(engine && { engine }), ...(data && { data }) });
   try {
-    const K = problem.steps;
-    const G = shape.activationHidden;
-    const rows = data.y.length;
-    const put = (values: ArrayLike<number>, length = values.length): number => {
-      const ptr = engine.alloc(4 * length);
-      const view = engine.f32(ptr, length);
-      view.fill(0);
-      view.set(values);
-      return ptr;
-    };
-    const putRows = (rowsOf: number[][]): number => put(rowsOf.flat());
-    const x = put(data.x);
-    const y = engine.alloc(4 * rows);
-    engine.i32(y, rows).set(data.y);
-    const paddedParams = (shape.params + 3) & ~3;
-    const params = put(problem.initialParams, paddedParams);
-    const theta = problem.activation ? put(problem.activation.params) : 0;
-    const noiseInner = problem.noise ? putRows(problem.noise.inner) : 0;
-    const noiseAct = problem.noise?.activation ? putRows(problem.noise.activation) : 0;
-    const opt = problem.optimizer;
-    const rms = opt.name === 'rmsprop-notebook';
-    const activation = problem.activation ? wasm.META_ACT_LEARNED.value : activationCode(problem.model.activation as 'tanh' | 'elu');
-    const run = wasm.metaProblem(
-      shape.inputs, shape.hidden, shape.classes, problem.batchSize, K, problem.metaLoss.lastLosses, rows, x, y, params,
-      activation, G, theta, problem.activation?.scale ?? 0, noiseInner, noiseAct,
-      rms ? wasm.META_OPT_RMSPROP.value : wasm.META_OPT_SGD.value, lr, rms ? opt.alpha : 0, rms ? opt.eps : 0, rms ? opt.squareAvgInit : 0,
-    );
-    if (wasm.metaParamCount(run) !== paddedParams) throw new Error(`engine expects ${wasm.metaParamCount(run)} parameters, got ${paddedParams}`);
-    const losses = engine.alloc(8 * K);
-    if (wrt === 'lr') {
-      const grad = engine.alloc(8);
-      const metaLoss = wasm.metaGradientLr(run, losses, grad);
-      return { metaLoss, metaGrad: engine.f64(grad, 1)[0], losses: Array.from(engine.f64(losses, K)) };
-    }
-    const grad = engine.alloc(4 * (3 * G + 1));
-    const metaLoss = wasm.metaGradientTheta(run, losses, grad);
-    return { metaLoss, metaGrad: Array.from(engine.f32(grad, 3 * G + 1)), losses: Array.from(engine.f64(losses, K)) };
+    return session.gradient(gradientOptions);
   } finally {
-    engine.release(owner);
+    session.dispose();
   }
 }
