@@ -6,6 +6,7 @@ import type { Engine } from '../train/engine.js';
 import type { ProgressListener, TaskRecord } from './task.js';
 import { trainKind } from './kinds/train.js';
 import { lotteryChainKind } from '../experiments/lottery-chain.js';
+import { metalearnLrKind } from '../experiments/metalearn-lr-task.js';
 
 export type TaskKind = (
   engine: Engine,
@@ -17,4 +18,5 @@ export type TaskKind = (
 export const taskKinds: Readonly<Record<string, TaskKind>> = {
   train: trainKind,
   'lottery-chain': lotteryChainKind,
+  'metalearn-lr': metalearnLrKind,
 };
