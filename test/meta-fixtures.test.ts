@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeDataset } from '../src/data/generator.js';
 import { trainingData } from '../src/data/dataset.js';
 import type { TrainingData } from '../src/data/types.js';
-import { metaGradient } from '../src/meta/meta-gradient.js';
+import { metaGradient } from '../src/index.js';
 
 const root = resolve(import.meta.dirname, '../../shared/reference/torch/meta');
 const files = readdirSync(root).filter((f) => f.endsWith('.json')).sort();
