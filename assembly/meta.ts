@@ -96,7 +96,7 @@ class MetaRun {
     this.l = floats(out); this.dl = floats(out);
     this.zDot = floats(hidden); this.aDot = floats(hidden); this.daDot = floats(hidden); this.dzDot = floats(hidden);
     this.lDot = floats(out); this.dlDot = floats(out);
-    this.xT = floats(ld * IN); this.hT = floats(ld * H);
+    this.xT = floats(ld * IN); this.hT = floats(2 * ld * H); // hT: a and ȧ transposed (denseTangentBackward)
     this.g = floats(P); this.gDot = floats(P);
     this.p = floats(P); this.v = floats(P); this.pDot = floats(P); this.vDot = floats(P);
   }
