@@ -5,6 +5,7 @@ export { evaluate, forwardInput, gradientsInput, resetBatches, resetOptimizer, t
 export { initUniform } from "./nn/init";
 export { buildPattern, patternWords } from "./nn/sparse";
 export { winogradScratchFloats } from "./nn/conv-winograd";
+export { META_ACT_LEARNED, META_OPT_RMSPROP, META_OPT_SGD, metaGradientLr, metaGradientTheta, metaParamCount, metaProblem } from "./meta";
 import { gemmNN } from "./nn/gemm";
 import { MT19937 } from "./rng";
 
@@ -25,4 +26,3 @@ export function benchGemm(m: i32, n: i32, k: i32, reps: i32): void {
 export function seededPermutation(out: usize, n: i32, seed: u32): void {
   new MT19937(seed).permutation(out, n);
 }
-export { META_ACT_LEARNED, META_OPT_RMSPROP, META_OPT_SGD, metaGradientLr, metaGradientTheta, metaParamCount, metaProblem } from "./meta";

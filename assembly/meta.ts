@@ -60,6 +60,8 @@ class MetaRun {
   lr: f64 = 0;
   xByFeature: usize; // (IN, N): the training rows, feature-major
   X: usize; labels: usize;
+  // a, f', f'': one slot of 3 hidden-sized blocks, the workspace's own or a step's in the cache
+  work: usize;
   z: usize; a: usize; d1: usize; d2: usize; l: usize; dl: usize; da: usize; dz: usize;
   zDot: usize; aDot: usize; lDot: usize; dlDot: usize; daDot: usize; dzDot: usize;
   xT: usize; hT: usize;
@@ -91,8 +93,9 @@ class MetaRun {
     transpose(N, IN, x, this.xByFeature);
     const hidden = H * ld, out = C * ld;
     this.X = floats(IN * ld); this.labels = floats(ld);
-    this.z = floats(hidden); this.a = floats(hidden); this.d1 = floats(hidden); this.d2 = floats(hidden);
-    this.da = floats(hidden); this.dz = floats(hidden);
+    this.work = floats(3 * hidden);
+    this.useSlot(this.work);
+    this.z = floats(hidden); this.da = floats(hidden); this.dz = floats(hidden);
     this.l = floats(out); this.dl = floats(out);
     this.zDot = floats(hidden); this.aDot = floats(hidden); this.daDot = floats(hidden); this.dzDot = floats(hidden);
     this.lDot = floats(out); this.dlDot = floats(out);
@@ -199,12 +202,17 @@ class MetaRun {
     this.thetaScratch = floats(4 * this.H * this.ld);
   }
 
+  /** Points a, d1, d2 at the slot at `base` (3 * H * ld floats). */
+  useSlot(base: usize): void {
+    const hidden = <usize>(this.H * this.ld) << 2;
+    this.a = base;
+    this.d1 = base + hidden;
+    this.d2 = base + 2 * hidden;
+  }
+
   /** Points a, d1, d2 at step t's slot of the activation cache. */
   useCache(t: i32): void {
-    const hidden = <usize>(this.H * this.ld) << 2;
-    this.a = this.cache + <usize>t * 3 * hidden;
-    this.d1 = this.a + hidden;
-    this.d2 = this.d1 + hidden;
+    this.useSlot(this.cache + <usize>t * 3 * (<usize>(this.H * this.ld) << 2));
   }
 
   lossWeight(t: i32): f64 {
@@ -243,6 +251,7 @@ export function metaGradientLr(run: usize, lr: f64, losses: usize, grad: usize):
   const r = changetype<MetaRun>(run);
   const P = r.P, p = r.p, pDot = r.pDot;
   r.lr = lr;
+  r.useSlot(r.work);
   r.start();
   let metaLoss: f64 = 0, metaGrad: f64 = 0;
   for (let t = 0; t < r.K; t++) {
