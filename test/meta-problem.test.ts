@@ -32,10 +32,12 @@ describe('meta-problem validation', () => {
     expect(configError(() => parseMetaProblem({ ...actProblem, noise: shortNoise })).message).toBe('problem.noise.inner must have one row per step (20), got 19');
   });
 
-  it('asks for the learning rate of an SGD problem and rejects a meta-parameter the problem lacks', async () => {
+  it('asks for the learning rate of an SGD problem, rejects a meta-parameter the problem lacks and a reverse-mode horizon beyond the memory', async () => {
     await expect(metaGradient(lrProblem)).rejects.toThrow(ConfigError);
     await expect(metaGradient(lrProblem)).rejects.toThrow(/options.lr is required/);
     await expect(metaGradient(lrProblem, { lr: -1 })).rejects.toThrow('options.lr must be a number > 0, got -1');
     await expect(metaGradient(lrProblem, { lr: 0.1, wrt: 'activation' })).rejects.toThrow(/options.wrt "activation" needs a learned activation/);
+    const long = { ...actProblem, steps: 20_000, metaLoss: { lastLosses: 10 }, noise: null };
+    await expect(metaGradient(long)).rejects.toThrow(/^problem.steps 20000 needs \d+ MiB of per-step storage for d\/d\(activation.params\) \(at most 3072 MiB\)/);
   });
 });

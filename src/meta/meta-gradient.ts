@@ -69,6 +69,9 @@ const gradientSchema = z.strictObject({
   initialParams: numbers.optional(),
 });
 
+/** Room for reverse mode's per-step storage within a 4 GiB wasm memory, beside the data and workspace. */
+const MAX_REVERSE_STORAGE_MIB = 3072;
+
 let defaultData: Promise<TrainingData> | undefined;
 let defaultEngine: Promise<Engine> | undefined;
 
@@ -142,12 +145,30 @@ export class MetaSession {
     if (opts.activationParams) this.replace('activationParams', this.theta, opts.activationParams, problem.activation ? 3 * G + 1 : 0);
     if (opts.initialParams) this.replace('initialParams', this.params, opts.initialParams, shape.params);
     const K = problem.steps;
+    if (wrt === 'activation') this.checkReverseStorage();
     if (wrt === 'lr') {
       const metaLoss = this.wasm.metaGradientLr(this.run, lr, this.losses, this.grad);
       return { metaLoss, metaGrad: this.engine.f64(this.grad, 1)[0], losses: Array.from(this.engine.f64(this.losses, K)) };
     }
     const metaLoss = this.wasm.metaGradientTheta(this.run, lr, this.losses, this.grad);
     return { metaLoss, metaGrad: Array.from(this.engine.f32(this.grad, 3 * G + 1)), losses: Array.from(this.engine.f64(this.losses, K)) };
+  }
+
+  /**
+   * Reverse mode stores p_t (and v_t) and the activation's values and two derivatives
+   * per step (assembly/meta.ts); a wasm memory holds at most 4 GiB.
+   */
+  private checkReverseStorage(): void {
+    const { problem, shape } = this;
+    const paddedParams = (shape.params + 3) & ~3;
+    const perStep = 4 * (paddedParams * (problem.optimizer.name === 'sgd' ? 1 : 2) + 3 * shape.hidden * ((problem.batchSize + 3) & ~3));
+    const mib = (problem.steps * perStep) / 2 ** 20;
+    if (mib > MAX_REVERSE_STORAGE_MIB) {
+      throw new ConfigError(
+        `problem.steps ${problem.steps} needs ${Math.ceil(mib)} MiB of per-step storage for d/d(activation.params) (at most ${MAX_REVERSE_STORAGE_MIB} MiB): use fewer steps or a smaller model`,
+        'problem.steps',
+      );
+    }
   }
 
   /** Frees the engine for other users. */
