@@ -3,8 +3,10 @@
 // its declared dependencies linked to this checkout's node_modules (so the test needs
 // no network). A Node project imports 'mnist1d' and runs the scenario of
 // fixtures/package-scenario.js (makeDataset, train, a runSweep on two workers); a Vite
-// app does the same after `vite build` with Vite's defaults, in Chromium, and must give
-// the same dataset and records (timings aside). Needs `npm run build` first (npm test does).
+// app does the same after `vite build` with Vite's defaults, in Chromium, and a page
+// without a bundler through an import map (its sweep in the page: import maps do not
+// reach workers); both must give the dataset and records Node gives (timings aside).
+// Needs `npm run build` first (npm test does).
 // Without Chromium the browser half is skipped with one line, except under CI (./chromium.ts).
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -108,7 +110,7 @@ describe('the packed package', () => {
     expect(nodeResult.sweep.records.map((r) => [r.status, r.steps])).toEqual(Array(4).fill(['ok', 200]));
   });
 
-  describe.skipIf('skip' in chromiumLookup)('in a Vite app', () => {
+  describe.skipIf('skip' in chromiumLookup)('in web pages', () => {
     let server: Server | undefined;
     let origin: string;
     let browser: Browser | undefined;
@@ -118,12 +120,15 @@ describe('the packed package', () => {
       makeProject(app, tarball, {
         'index.html': path.join(fixtures, 'package-app', 'index.html'),
         'main.js': path.join(fixtures, 'package-app', 'main.js'),
+        'unbundled.html': path.join(fixtures, 'package-app', 'unbundled.html'),
+        'unbundled.js': path.join(fixtures, 'package-app', 'unbundled.js'),
         'scenario.js': path.join(fixtures, 'package-scenario.js'),
       });
       await installTarball(app, tarball, ['vite']);
       // Vite's defaults, except relative asset URLs: serve() answers under a sub-path.
       await run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--base', './', '--logLevel', 'error'], { cwd: app, timeout: 60_000 });
-      ({ server, origin } = await serve(path.join(app, 'dist')));
+      // The project folder: the Vite build in dist/, the unbundled page beside node_modules/.
+      ({ server, origin } = await serve(app));
       browser = await chromium.launch({ executablePath: 'path' in chromiumLookup ? chromiumLookup.path : undefined, args: CHROMIUM_ARGS, timeout: 30_000 });
     });
 
@@ -132,7 +137,8 @@ describe('the packed package', () => {
       await stopServer(server);
     });
 
-    it("builds, and runs the scenario in Chromium with the dataset and records Node gives", async () => {
+    /** Opens `page` (under /isolated/) and runs its window.runScenario. */
+    async function scenarioInPage(pagePath: string): Promise<{ isolated: boolean; result: ScenarioResult }> {
       const page = await browser!.newPage();
       const problems: string[] = [];
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -140,18 +146,31 @@ describe('the packed package', () => {
         if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
       });
       try {
-        await page.goto(`${origin}/isolated/`, { timeout: 15_000 });
+        await page.goto(`${origin}/isolated/${pagePath}`, { timeout: 15_000 });
         await page.waitForFunction(() => 'runScenario' in window, undefined, { timeout: 15_000 });
-        const { isolated, result } = await page.evaluate(async () => ({
+        const outcome = await page.evaluate(async () => ({
           isolated: crossOriginIsolated,
           result: (await (window as unknown as { runScenario(): Promise<ScenarioResult> }).runScenario()) as ScenarioResult,
         }));
         expect(problems).toEqual([]);
-        expect(isolated).toBe(true);
-        expect(result).toEqual(nodeResult);
+        return outcome;
+      } catch (error) {
+        throw problems.length ? new Error(`${(error as Error).message}\n${problems.join('\n')}`) : error;
       } finally {
         await page.close();
       }
+    }
+
+    it('a Vite app builds with it and runs the scenario on two Web Workers with the dataset and records Node gives', async () => {
+      const { isolated, result } = await scenarioInPage('dist/');
+      expect(isolated).toBe(true);
+      expect(result).toEqual(nodeResult);
+    });
+
+    it('a page without a bundler imports it through an import map and runs the scenario in the page, with the same results', async () => {
+      const { result } = await scenarioInPage('unbundled.html');
+      expect(result.sweep.concurrency).toBe(1);
+      expect({ ...result, sweep: result.sweep.records }).toEqual({ ...nodeResult, sweep: nodeResult.sweep.records });
     });
   });
 });
