@@ -48,7 +48,7 @@ function wasmUrl(name: WasmModuleName): URL {
 async function compileFromFile(url: URL): Promise<WebAssembly.Module> {
   // A non-literal specifier keeps bundlers from pulling Node built-ins into the browser build.
   const nodeFiles = './node-files.js';
-  const { readFileAt } = (await import(/* @vite-ignore */ nodeFiles)) as typeof import('./node-files.js');
+  const { readFileAt } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeFiles)) as typeof import('./node-files.js');
   const bytes = await readFileAt(url, 'run `npm run build:wasm` to build it');
   return WebAssembly.compile(bytes);
 }
