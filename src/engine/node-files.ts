@@ -1,5 +1,6 @@
 // Node-only helpers for locating and reading files that ship with the package
-// (dist/build/*.wasm, dist/workers/*.js) whether the caller runs from src/ (vitest) or dist/src/.
+// (dist/workers/*.js by package path, the wasm by the URL wasm.ts gives) whether the
+// caller runs from src/ (vitest) or dist/src/.
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

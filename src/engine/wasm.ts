@@ -24,7 +24,8 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 export function compileWasm(name: WasmModuleName): Promise<WebAssembly.Module> {
   let promise = compiled.get(name);
   if (!promise) {
-    promise = isNode ? compileFromFile(wasmUrl(name)) : compileFromUrl(wasmUrl(name));
+    const url = wasmUrl(name);
+    promise = isNode ? readAndCompile(url) : fetchAndCompile(url);
     compiled.set(name, promise);
     promise.catch(() => compiled.delete(name));
   }
@@ -45,7 +46,7 @@ function wasmUrl(name: WasmModuleName): URL {
   return name === 'generator' ? new URL('../../build/generator.wasm', import.meta.url) : new URL('../../build/engine.wasm', import.meta.url);
 }
 
-async function compileFromFile(url: URL): Promise<WebAssembly.Module> {
+async function readAndCompile(url: URL): Promise<WebAssembly.Module> {
   // A non-literal specifier keeps bundlers from pulling Node built-ins into the browser build.
   const nodeFiles = './node-files.js';
   const { readFileAt } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeFiles)) as typeof import('./node-files.js');
@@ -53,7 +54,7 @@ async function compileFromFile(url: URL): Promise<WebAssembly.Module> {
   return WebAssembly.compile(bytes);
 }
 
-async function compileFromUrl(url: URL): Promise<WebAssembly.Module> {
+async function fetchAndCompile(url: URL): Promise<WebAssembly.Module> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
   return WebAssembly.compile(await response.arrayBuffer());
