@@ -18,7 +18,8 @@ import { runSweep } from '../src/sweep/sweep.js';
 import type { RunRecord } from '../src/train/types.js';
 import type { DatasetDelivery } from '../web/watched-executor.js';
 import { findChromium } from './chromium.js';
-import { buildWeb, launchChromium, serve, untimed, watchedPage } from './web-page.js';
+import { buildWeb, launchChromium, serve, watchedPage } from './web-page.js';
+import { untimed } from './untimed.js';
 
 const chromiumLookup = findChromium();
 if ('skip' in chromiumLookup) console.warn(chromiumLookup.skip);

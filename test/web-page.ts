@@ -1,19 +1,19 @@
-// Shared by the browser tests: builds web/ with Vite into a folder, serves it
-// with a small static server under /isolated/ (COOP/COEP headers) and /plain/
-// (none), launches Debian's Chromium through playwright-core, and opens pages that
-// collect page errors. Without Chromium the tests skip (./chromium.ts).
+// The browser harness of the browser tests and bench/browser.ts: builds web/ with
+// Vite into a folder, serves it with a small static server under /isolated/
+// (COOP/COEP headers) and /plain/ (none), launches Debian's Chromium through
+// playwright-core, and opens pages that collect page errors. Where Chromium is
+// found: ./chromium.ts.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect } from 'vitest';
-import type { RunRecord } from '../src/train/types.js';
+import { packagePath } from '../src/engine/node-files.js';
 import type { ChromiumLookup } from './chromium.js';
 
-export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+/** The package root (also when this file runs compiled, from dist/test/). */
+export const repoRoot = packagePath('.');
 
 // PLATFORM-NOTES.md "Browser"; playwright adds a fresh --user-data-dir itself.
 const CHROMIUM_ARGS = [
@@ -90,12 +90,4 @@ export async function watchedPage(browser: Browser, viewport = { width: 1100, he
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
   return { page, problems };
-}
-
-/** A record without its timings, which differ from run to run. */
-export function untimed(record: RunRecord): Omit<RunRecord, 'wall_s' | 'steps_per_s'> {
-  const { wall_s, steps_per_s, ...rest } = record;
-  expect(wall_s).toBeGreaterThan(0);
-  expect(steps_per_s).toBeGreaterThan(0);
-  return rest;
 }

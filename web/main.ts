@@ -125,7 +125,11 @@ async function start(isolated: NonNullable<Awaited<ReturnType<typeof ensureIsola
     const tasks = study.tasks(studyPanel.settings());
     return {
       tasks,
-      labels: (prepared) => prepared.map((task) => describeTask(task, taskKinds)),
+      // Plain training runs are named by the config fields that differ between them, other kinds by their own description.
+      labels: (prepared) =>
+        prepared.every((task) => task.kind === taskKinds.plain)
+          ? runLabels(prepared.map((task) => task.config as RunConfig))
+          : prepared.map((task) => describeTask(task, taskKinds)),
       figures: (records) => (records.length ? study.figures(records as TaskRecord[]) : []),
       summary: (records) => (records.length ? study.summarize(records as TaskRecord[]).markdown : undefined),
     };

@@ -43,7 +43,7 @@ export class LearningCurves {
   spec(width: number): FigureSpec {
     const values: CurvePoint[] = [];
     for (const [index, history] of this.points) {
-      const run = this.labels[index] ?? `run ${index + 1}`;
+      const run = `${index + 1}. ${this.labels[index] ?? 'run'}`; // numbered: two runs never share a line
       for (const p of history) {
         values.push(
           { run, split: 'train', metric: 'accuracy (%)', step: p.step, value: p.train_acc * 100 },

@@ -6,6 +6,7 @@
 import { MODEL_DEFAULTS } from '../../src/models/presets.js';
 import { MODEL_NAMES, OPTIMIZERS } from '../../src/train/config.js';
 import { parseSetValue } from '../../src/experiments/settings.js';
+import { fullRunConfig } from '../../src/sweep/normalize.js';
 import { presets } from './presets.js';
 
 type Json = Record<string, unknown>;
@@ -50,12 +51,39 @@ export class SweepForm {
     return this.ui.grid.value;
   }
 
-  /** Shows a grid (from the URL or a preset): the box holds it as given. */
+  /**
+   * Shows a grid (from the URL or a preset): the box holds it as given, and the
+   * form shows its values where it can; fields the form has no control for are named.
+   */
   showGrid(grid: unknown, presetId = 'custom'): void {
     this.ui.grid.value = JSON.stringify(grid, null, 2);
     this.ui.preset.value = presetId;
-    this.ui.about.textContent = presets.find((p) => p.id === presetId)?.about ?? '';
+    const missing = this.loadForm(grid);
+    const about = presets.find((p) => p.id === presetId)?.about ?? '';
+    this.ui.about.textContent = missing.length ? `${about} The form has no control for ${missing.join(', ')}: the grid JSON below is what runs.`.trim() : about;
     this.onChange();
+  }
+
+  /** Puts a {base, axes} grid's values into the controls; returns the fields it could not show. */
+  private loadForm(grid: unknown): string[] {
+    const { base = {}, axes = {}, ...other } = (grid ?? {}) as { base?: Json; axes?: Json };
+    const { dataset = {}, ...own } = base as Json & { dataset?: Json };
+    const values = new Map<string, unknown[]>();
+    for (const [field, value] of [...Object.entries(own), ...Object.entries(dataset as Json).map(([k, v]) => [`dataset.${k}`, v] as const), ...Object.entries(axes)]) {
+      values.set(field === 'hidden' || field === 'channels' ? 'size' : field, Array.isArray(value) && field in axes ? value : [value]);
+    }
+    const shown = new Set<string>();
+    for (const [field, boxes] of this.boxes) {
+      const chosen = values.get(field);
+      if (chosen) for (const box of boxes) box.checked = chosen.includes(box.value);
+      shown.add(field);
+    }
+    for (const [field, input] of this.inputs) {
+      const chosen = values.get(field) ?? defaultValue(field);
+      input.value = chosen.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(',');
+      shown.add(field);
+    }
+    return [...Object.keys(other), ...[...values.keys()].filter((field) => !shown.has(field))];
   }
 
   /** The grid the form describes; throws naming the field when a value cannot be used. */
@@ -153,6 +181,13 @@ export class SweepForm {
     label.append(name, input);
     return label;
   }
+}
+
+/** A field's value in a run config that does not set it: [] for the model's own width. */
+function defaultValue(field: string): unknown[] {
+  if (field === 'size') return [];
+  const config = fullRunConfig({ model: 'linear' }) as unknown as Json & { dataset: Json };
+  return [field.startsWith('dataset.') ? config.dataset[field.slice(8)] : config[field]];
 }
 
 /** `hidden` or `channels`, whichever every chosen model takes; an error otherwise. */
