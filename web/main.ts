@@ -11,6 +11,7 @@ import type { SweepEvent } from '../src/sweep/events.js';
 import type { StoredRecord } from '../src/sweep/results-store.js';
 import type { TaskRecord } from '../src/sweep/task.js';
 import type { RunConfig, RunRecord } from '../src/train/types.js';
+import { Embedding } from './explorer/embedding.js';
 import { Explorer, type ExplorerApi } from './explorer/explorer.js';
 import { ensureIsolation, isolationText } from './isolation.js';
 import { readState, writeState, type PageState, type Tab } from './url-state.js';
@@ -100,6 +101,7 @@ async function start(isolated: NonNullable<Awaited<ReturnType<typeof ensureIsola
     },
   );
   let explorerStarted: Promise<void> | undefined;
+  new Embedding({ run: $('#embed'), shuffled: $('#embed-shuffled'), canvas: $('#embedding'), status: $('#embed-status') }, () => explorer.args());
 
   /** What Run runs now: the chosen study's tasks or the free sweep's grid. */
   interface CurrentPlan extends Plan {
