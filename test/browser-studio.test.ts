@@ -30,7 +30,7 @@ interface PageApi {
   records(): Promise<(RunRecord | undefined)[]>;
   lastRun: { ran: number; stored: number } | null;
   datasets: { shared: boolean }[];
-  explorer: { plotted(): { index: number[]; labels: number[]; rows: number[][] }; args(): Record<string, unknown> };
+  explorer: { plotted(): { index: number[]; labels: number[]; rows: number[][] }; pipeline(): number[][] };
   ready(): Promise<void>;
 }
 
@@ -145,6 +145,13 @@ describe.skipIf('skip' in chromiumLookup)('the studio page', () => {
       expect(shown.labels).toEqual(shown.index.map((i) => data.y[i]));
       expect(shown.rows).toEqual(shown.index.map((i) => Array.from(data.x.subarray(i * 40, (i + 1) * 40))));
       expect(page.url()).toContain('ds.scaleCoeff=0.8');
+      // The generation steps of class 0's example end with that example as the generator makes it.
+      const steps = await page.evaluate(() => (window as unknown as { mnist1d: PageApi }).mnist1d.explorer.pipeline());
+      const tiny = await makeDataset({ scaleCoeff: 0.8, numSamples: 10, trainSplit: 0.5 });
+      const [x, row] = tiny.y.includes(0) ? [tiny.x, tiny.y.indexOf(0)] : [tiny.xTest, tiny.yTest.indexOf(0)];
+      expect(steps).toHaveLength(8);
+      expect(steps.at(-1)).toEqual(Array.from(x.subarray(row * 40, (row + 1) * 40)));
+      expect(steps[1]).toHaveLength(12 + 60); // padded length until the final resample
       await page.screenshot({ path: path.join(screenshots, 'explorer.png'), fullPage: true });
       expect(problems).toEqual([]);
     } finally {

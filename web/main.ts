@@ -94,7 +94,16 @@ async function start(isolated: NonNullable<Awaited<ReturnType<typeof ensureIsola
   const sweepForm = new SweepForm({ preset: $('#preset'), about: $('#preset-about'), form: $('#sweep-form'), grid: $('#grid') }, () => changed());
   let explorerArgs: Record<string, unknown> = initial.dataset;
   const explorer = new Explorer(
-    { sliders: $('#sliders'), shuffle: $('#shuffle'), templates: $('#templates'), examples: $('#examples'), status: $('#data-status'), reset: $('#reset-data') },
+    {
+      sliders: $('#sliders'),
+      shuffle: $('#shuffle'),
+      templates: $('#templates'),
+      examples: $('#examples'),
+      pipeline: $('#pipeline'),
+      pipelineClass: $('#pipeline-class'),
+      status: $('#data-status'),
+      reset: $('#reset-data'),
+    },
     (args) => {
       explorerArgs = args;
       saveUrl();

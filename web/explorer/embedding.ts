@@ -62,6 +62,7 @@ export class Embedding {
 
   private draw(points: number[][], labels: Int32Array): void {
     const canvas = this.ui.canvas;
+    canvas.hidden = false;
     const size = Math.min(canvas.parentElement!.clientWidth, 520);
     const ratio = window.devicePixelRatio || 1;
     canvas.style.width = canvas.style.height = `${size}px`;

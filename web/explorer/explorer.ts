@@ -1,11 +1,12 @@
 // The dataset explorer: the 10 templates, a page of training examples per class,
-// and a slider for every generator argument. Each move regenerates the dataset in
+// the generation of one example step by step, and a slider for every generator argument. Each move regenerates the dataset in
 // the generator wasm (the exact generator Node uses) and redraws; the time of the
 // last regeneration + redraw is shown and kept for the benchmark.
 import { defaultDatasetArgs, parseDatasetArgs } from '../../src/data/args.js';
 import { loadGenerator, type Generator } from '../../src/data/generator.js';
 import type { Dataset, DatasetArgs } from '../../src/data/types.js';
 import { CLASS_COLOURS, drawSmallMultiples, type Cell } from './line-plots.js';
+import { pipelineCells } from './pipeline.js';
 
 /** One slider per numeric argument: [arg (padding as padding.0/1), min, max, step]. */
 const SLIDERS: [arg: string, min: number, max: number, step: number][] = [
@@ -38,6 +39,8 @@ export interface ExplorerApi {
   set(args: Partial<DatasetArgs>): number;
   /** The plotted examples, class by class: training indices, labels and values. */
   plotted(): Examples;
+  /** The generation steps of the chosen class's example, as plotted (template first, final example last). */
+  pipeline(): number[][];
   lastRedrawMs: number;
 }
 
@@ -46,16 +49,28 @@ export class Explorer implements ExplorerApi {
   private generator: Generator | undefined;
   private shown: Examples = { index: [], labels: [], rows: [] };
   private templateCells: Cell[] = [];
+  private pipelineCells: Cell[] = [];
   private readonly inputs = new Map<string, HTMLInputElement>();
   lastRedrawMs = 0;
 
   constructor(
-    private readonly ui: { sliders: HTMLElement; shuffle: HTMLInputElement; templates: HTMLCanvasElement; examples: HTMLCanvasElement; status: HTMLElement; reset: HTMLButtonElement },
+    private readonly ui: {
+      sliders: HTMLElement;
+      shuffle: HTMLInputElement;
+      templates: HTMLCanvasElement;
+      examples: HTMLCanvasElement;
+      pipeline: HTMLCanvasElement;
+      pipelineClass: HTMLSelectElement;
+      status: HTMLElement;
+      reset: HTMLButtonElement;
+    },
     private readonly onChange: (changed: Record<string, unknown>) => void,
   ) {
     for (const [arg, min, max, step] of SLIDERS) ui.sliders.append(this.slider(arg, min, max, step));
     ui.shuffle.addEventListener('change', () => this.fromControls());
     ui.reset.addEventListener('click', () => this.set(defaultDatasetArgs()));
+    ui.pipelineClass.append(...Array.from({ length: 10 }, (_, c) => new Option(String(c), String(c))));
+    ui.pipelineClass.addEventListener('change', () => this.redraw());
   }
 
   async start(args: Record<string, unknown>): Promise<void> {
@@ -84,6 +99,10 @@ export class Explorer implements ExplorerApi {
     return structuredClone(this.shown);
   }
 
+  pipeline() {
+    return this.pipelineCells.map((cell) => Array.from(cell.values));
+  }
+
   private fromControls(): void {
     const read = (arg: string) => Number(this.inputs.get(arg)!.value);
     const lo = read('padding.0');
@@ -103,22 +122,22 @@ export class Explorer implements ExplorerApi {
   private redraw(): number {
     const started = performance.now();
     const data = this.generator!.makeTransient(this.current);
+    const [nTrain, nTest] = [data.y.length, data.yTest.length];
     this.shown = pickExamples(data);
-    this.draw(data);
+    this.templateCells = Array.from({ length: 10 }, (_, c) => ({ values: data.templates.x.slice(c * 12, c * 12 + 12), colour: CLASS_COLOURS[c], label: String(c) }));
+    const label = Number(this.ui.pipelineClass.value);
+    this.pipelineCells = pipelineCells(this.generator!, this.current, label, CLASS_COLOURS[label]); // reuses the generator: `data` is stale from here
+    this.draw();
     this.lastRedrawMs = performance.now() - started;
-    const n = data.y.length + data.yTest.length;
-    this.ui.status.textContent = `${n} examples (${data.y.length} train) of length ${this.current.finalSeqLength}, generated and drawn in ${this.lastRedrawMs.toFixed(1)} ms`;
+    this.ui.status.textContent = `${nTrain + nTest} examples (${nTrain} train) of length ${this.current.finalSeqLength}, generated and drawn in ${this.lastRedrawMs.toFixed(1)} ms`;
     this.onChange(this.changedArgs());
     return this.lastRedrawMs;
   }
 
-  private draw(data?: Dataset): void {
-    if (data) {
-      const templates: Cell[] = Array.from({ length: 10 }, (_, c) => ({ values: data.templates.x.slice(c * 12, c * 12 + 12), colour: CLASS_COLOURS[c], label: String(c) }));
-      this.templateCells = templates;
-    }
-    const columns = this.ui.templates.parentElement!.clientWidth < 480 ? 5 : 10;
-    drawSmallMultiples(this.ui.templates, this.templateCells, columns, 54);
+  private draw(): void {
+    const narrow = this.ui.templates.parentElement!.clientWidth < 480;
+    drawSmallMultiples(this.ui.templates, this.templateCells, narrow ? 5 : 10, 54);
+    drawSmallMultiples(this.ui.pipeline, this.pipelineCells, narrow ? 2 : 4, 80);
     const examples: Cell[] = this.shown.rows.map((values, i) => {
       const label = this.shown.labels[i];
       return { values, colour: CLASS_COLOURS[label], label: label !== this.shown.labels[i - 1] ? String(label) : undefined };
