@@ -2,28 +2,22 @@
 // (studio/runner.ts, results kept in IndexedDB), watch live figures, curves and
 // the study's summary; explore the dataset. The whole configuration lives in the
 // URL (url-state.ts). For automation it exposes window.mnist1d (see PageApi).
-import { taskKinds } from '../src/experiments/task-kinds.js';
 import { getStudy } from '../src/experiments/index.js';
-import type { Figure } from '../src/plot/spec.js';
-import { expandGrid } from '../src/sweep/grid.js';
-import { describeTask } from '../src/sweep/normalize.js';
 import type { SweepEvent } from '../src/sweep/events.js';
 import type { StoredRecord } from '../src/sweep/results-store.js';
-import type { TaskRecord } from '../src/sweep/task.js';
-import type { RunConfig, RunRecord } from '../src/train/types.js';
+import type { RunRecord } from '../src/train/types.js';
 import { Embedding } from './explorer/embedding.js';
 import { Explorer, type ExplorerApi } from './explorer/explorer.js';
 import { ensureIsolation, isolationText } from './isolation.js';
 import { readState, writeState, type PageState, type Tab } from './url-state.js';
-import { axesFigure } from './studio/axes-figure.js';
 import { LearningCurves } from './studio/curves.js';
 import { download, recordsCsv, recordsJsonl } from './studio/downloads.js';
 import { FiguresPanel } from './studio/figures-panel.js';
-import { runLabels } from './studio/labels.js';
 import { renderMarkdown } from './studio/markdown-view.js';
 import { ProgressView } from './studio/progress-view.js';
 import { clearRecords, countRecords, importResults } from './studio/results-db.js';
-import { planState, runPlan, type Plan } from './studio/runner.js';
+import { studyPlan, sweepPlan, type PagePlan } from './studio/plans.js';
+import { planState, runPlan } from './studio/runner.js';
 import { StudyPanel } from './studio/study-panel.js';
 import { SweepForm } from './studio/sweep-form.js';
 import { plannedSteps } from './studio/time-left.js';
@@ -113,43 +107,15 @@ async function start(isolated: NonNullable<Awaited<ReturnType<typeof ensureIsola
   new Embedding({ run: $('#embed'), shuffled: $('#embed-shuffled'), canvas: $('#embedding'), status: $('#embed-status') }, () => explorer.args());
 
   /** What Run runs now: the chosen study's tasks or the free sweep's grid. */
-  interface CurrentPlan extends Plan {
-    labels(tasks: Parameters<typeof describeTask>[0][]): string[];
-    figures(records: StoredRecord[], width: number): Figure[];
-    summary(records: StoredRecord[]): string | undefined;
-  }
-
-  function currentPlan(): CurrentPlan {
-    if (tab === 'sweep') {
-      const configs = expandGrid(JSON.parse(sweepForm.gridText()) as unknown);
-      return {
-        tasks: configs,
-        labels: () => runLabels(configs),
-        figures: (records, width) => {
-          const spec = axesFigure(configs, records as unknown as (RunRecord | undefined)[], runLabels(configs), width);
-          return spec ? [{ name: 'sweep-axes', spec }] : [];
-        },
-        summary: () => undefined,
-      };
-    }
-    const study = getStudy(studyPanel.current.name);
-    const tasks = study.tasks(studyPanel.settings());
-    return {
-      tasks,
-      // Plain training runs are named by the config fields that differ between them, other kinds by their own description.
-      labels: (prepared) =>
-        prepared.every((task) => task.kind === taskKinds.plain)
-          ? runLabels(prepared.map((task) => task.config as RunConfig))
-          : prepared.map((task) => describeTask(task, taskKinds)),
-      figures: (records) => (records.length ? study.figures(records as TaskRecord[]) : []),
-      summary: (records) => (records.length ? study.summarize(records as TaskRecord[]).markdown : undefined),
-    };
+  function currentPlan(): PagePlan {
+    if (tab === 'sweep') return sweepPlan(JSON.parse(sweepForm.gridText()) as unknown);
+    return studyPlan(getStudy(studyPanel.current.name), studyPanel.settings());
   }
 
   let curves = new LearningCurves([]);
 
   /** Draws the figures and the summary from the records at hand (and the live curves). */
-  function drawResults(plan: CurrentPlan, records: (StoredRecord | undefined)[]): Promise<void> {
+  function drawResults(plan: PagePlan, records: (StoredRecord | undefined)[]): Promise<void> {
     const done = records.filter((r): r is StoredRecord => !!r);
     const width = figures.width;
     const specs = [...plan.figures(done, width), ...(curves.size ? [{ name: 'learning-curves', spec: curves.spec(width) }] : [])];
