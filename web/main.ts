@@ -135,8 +135,12 @@ async function start(isolated: NonNullable<Awaited<ReturnType<typeof ensureIsola
     view.show(labels, state.records);
     const stored = state.records.filter(Boolean).length;
     ui.run.textContent = stored === 0 ? `Run ${labels.length} runs` : stored < labels.length ? `Resume (${stored} of ${labels.length} stored)` : `All ${labels.length} runs stored`;
-    ui.storeStatus.textContent = `${await countRecords()} runs stored in this browser (IndexedDB); ${stored} belong to this ${tab === 'study' ? 'study' : 'sweep'}.`;
+    await showStoreStatus(stored);
     await drawResults(plan, state.records);
+  }
+
+  async function showStoreStatus(ofPlan: number): Promise<void> {
+    ui.storeStatus.textContent = `${await countRecords()} runs stored in this browser (IndexedDB); ${ofPlan} belong to this ${tab === 'study' ? 'study' : 'sweep'}.`;
   }
 
   function changed(): void {
@@ -227,6 +231,7 @@ async function start(isolated: NonNullable<Awaited<ReturnType<typeof ensureIsola
             curves.setHistory(event.index, (event.record as Partial<RunRecord>).history);
             window.mnist1d.lastRun!.ran++;
             scheduleRedraw();
+            void showStoreStatus(records.filter(Boolean).length);
           }
         },
       });
