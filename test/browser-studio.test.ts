@@ -1,10 +1,11 @@
 // The studio page (web/) in Chromium, as a researcher uses it: a paper study run
 // from its URL with live figures, a reload in the middle that resumes from
-// IndexedDB, a link that reproduces settings, the dataset explorer against Node's
+// IndexedDB, a results.jsonl from Node imported and exported, a link that reproduces settings, the dataset explorer against Node's
 // generator, a phone-sized screen, and isolation through the service worker on a
 // host without COOP/COEP. Screenshots go to $MNIST1D_SCREENSHOTS (default
 // out/screenshots/). Without Chromium the file is skipped (./chromium.ts).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -125,6 +126,25 @@ describe.skipIf('skip' in chromiumLookup)('the studio page', () => {
       await open(page, `${site!.origin}/isolated/?tab=sweep&grid=${encodeURIComponent(JSON.stringify(TINY_GRID))}`);
       expect(JSON.parse(await page.locator('#grid').inputValue())).toEqual(TINY_GRID);
       expect(await page.locator('#results tbody tr').count()).toBe(2);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('imports a results.jsonl written by Node: its runs count as done, keyed as the CLI keys them', async () => {
+    const { page, problems } = await watchedPage(browser!);
+    try {
+      await open(page, `${site!.origin}/isolated/?tab=study&study=pooling&quick=1`);
+      const jsonl = nodeRecords.map((r) => JSON.stringify(r) + '\n').join('');
+      await page.locator('#import').setInputFiles({ name: 'results.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(jsonl) });
+      await expect.poll(() => page.locator('#message').textContent()).toBe('imported 8 records from results.jsonl');
+      await open(page, `${site!.origin}/isolated/${STUDY_URL}`);
+      expect(await page.locator('#run').textContent()).toBe('All 8 runs stored');
+      await expect.poll(() => bars(page)).toBe(8);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-jsonl').click()]);
+      const exported = (await readFile(await download.path(), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as RunRecord);
+      expect(exported).toEqual(nodeRecords);
       expect(problems).toEqual([]);
     } finally {
       await page.close();

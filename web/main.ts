@@ -281,8 +281,10 @@ async function start(isolated: NonNullable<Awaited<ReturnType<typeof ensureIsola
     const file = (event.target as HTMLInputElement).files?.[0];
     if (!file) return;
     try {
-      say(`imported ${await importResults(await file.text())} records from ${file.name}`);
+      const count = await importResults(await file.text());
       changed();
+      await shown; // showing the plan clears the message line
+      say(`imported ${count} records from ${file.name}`);
     } catch (error) {
       say(`${file.name}: ${(error as Error).message}`, true);
     }
