@@ -1,8 +1,9 @@
 // The studio page (web/) in Chromium, as a researcher uses it: a paper study run
 // from its URL with live figures, a reload in the middle that resumes from
-// IndexedDB, a results.jsonl from Node imported and exported, a link that reproduces settings, the dataset explorer against Node's
-// generator, a phone-sized screen, and isolation through the service worker on a
-// host without COOP/COEP. Screenshots go to $MNIST1D_SCREENSHOTS (default
+// IndexedDB, a results.jsonl from Node imported and exported, a link that
+// reproduces settings, the dataset explorer against Node's generator, a
+// phone-sized screen, and isolation through the service worker on a host
+// without COOP/COEP. Screenshots go to $MNIST1D_SCREENSHOTS (default
 // out/screenshots/). Without Chromium the file is skipped (./chromium.ts).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
