@@ -152,6 +152,25 @@ describe.skipIf('skip' in chromiumLookup)('the studio page', () => {
     }
   });
 
+  it('lets one tab train at a time: a second tab waits for the first and trains nothing twice', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1100, height: 900 } }); // one profile: shared IndexedDB and locks
+    try {
+      const grid = { base: { model: 'mlp', steps: 1500, evalEvery: 500, dataset: { numSamples: 1000 } }, axes: { seed: [1, 2] } };
+      const url = `${site!.origin}/isolated/?tab=sweep&workers=2&grid=${encodeURIComponent(JSON.stringify(grid))}`;
+      const [first, second] = [await context.newPage(), await context.newPage()];
+      await open(first, url);
+      await open(second, url);
+      await first.locator('#run').click();
+      await expect.poll(() => first.locator('#lanes li').count()).toBe(2); // the first tab holds the lock and trains
+      await second.locator('#run').click();
+      for (const page of [first, second]) await expect.poll(() => page.locator('#run').textContent(), { timeout: 60_000 }).toBe('All 2 runs stored');
+      const ran = await Promise.all([first, second].map((page) => page.evaluate(() => (window as unknown as { mnist1d: PageApi }).mnist1d.lastRun?.ran ?? 0)));
+      expect(ran).toEqual([2, 0]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('redraws the explorer from a slider with the data Node generates for those arguments', async () => {
     const { page, problems } = await watchedPage(browser!);
     try {
