@@ -108,7 +108,15 @@ async function start(isolated: NonNullable<Awaited<ReturnType<typeof ensureIsola
 
   /** What Run runs now: the chosen study's tasks or the free sweep's grid. */
   function currentPlan(): PagePlan {
-    if (tab === 'sweep') return sweepPlan(JSON.parse(sweepForm.gridText()) as unknown);
+    if (tab === 'sweep') {
+      let grid: unknown;
+      try {
+        grid = JSON.parse(sweepForm.gridText());
+      } catch (error) {
+        throw new Error(`the grid JSON is not valid JSON: ${(error as Error).message}`);
+      }
+      return sweepPlan(grid);
+    }
     return studyPlan(getStudy(studyPanel.current.name), studyPanel.settings());
   }
 
