@@ -6,14 +6,10 @@
 // SharedArrayBuffer; served without them (/plain/) as transferred copies.
 // Set MNIST1D_WEB_SCREENSHOT=/path.png to keep a screenshot of the finished page.
 // Without Chromium the file is skipped with one line, except under CI (./chromium.ts).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskKinds } from '../src/experiments/task-kinds.js';
 import { expandGrid } from '../src/sweep/grid.js';
@@ -21,10 +17,10 @@ import { InProcessExecutor } from '../src/sweep/in-process.js';
 import { runSweep } from '../src/sweep/sweep.js';
 import type { RunRecord } from '../src/train/types.js';
 import type { DatasetDelivery } from '../web/watched-executor.js';
-import { CHROMIUM_ARGS, serve, stopServer } from './browser-harness.js';
 import { findChromium } from './chromium.js';
+import { buildWeb, launchChromium, serve, watchedPage } from './web-page.js';
+import { untimed } from './untimed.js';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const chromiumLookup = findChromium();
 if ('skip' in chromiumLookup) console.warn(chromiumLookup.skip);
 
@@ -34,14 +30,6 @@ const GRID = {
   axes: { model: ['linear', 'mlp'], seed: [1, 2] },
 };
 const WORKERS = 2;
-
-/** A record without its timings, which differ from run to run. */
-function untimed(record: RunRecord): Omit<RunRecord, 'wall_s' | 'steps_per_s'> {
-  const { wall_s, steps_per_s, ...rest } = record;
-  expect(wall_s).toBeGreaterThan(0);
-  expect(steps_per_s).toBeGreaterThan(0);
-  return rest;
-}
 
 /** What web/main.ts puts on window. */
 interface PageApi {
@@ -57,20 +45,15 @@ interface PageSweep {
 
 describe.skipIf('skip' in chromiumLookup)('the browser page', () => {
   let outDir: string;
-  let server: Server | undefined;
-  let origin: string;
+  let site: Awaited<ReturnType<typeof serve>> | undefined;
   let browser: Browser | undefined;
   let nodeRecords: RunRecord[];
 
   beforeAll(async () => {
     outDir = mkdtempSync(path.join(tmpdir(), 'mnist1d-web-'));
-    await promisify(execFile)(
-      process.execPath,
-      ['node_modules/vite/bin/vite.js', 'build', '--config', 'vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
-      { cwd: repoRoot, timeout: 60_000 },
-    );
-    ({ server, origin } = await serve(outDir));
-    browser = await chromium.launch({ executablePath: 'path' in chromiumLookup ? chromiumLookup.path : undefined, args: CHROMIUM_ARGS, timeout: 30_000 });
+    await buildWeb(outDir);
+    site = await serve(outDir);
+    browser = await launchChromium(chromiumLookup);
 
     const executor = new InProcessExecutor(taskKinds);
     try {
@@ -82,20 +65,16 @@ describe.skipIf('skip' in chromiumLookup)('the browser page', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await stopServer(server);
+    await site?.close();
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
   /** Opens the page in `mode` and runs GRID on WORKERS Web Workers through window.mnist1d. */
   async function sweepInPage(mode: 'isolated' | 'plain', after?: (page: Page) => Promise<void>): Promise<PageSweep> {
-    const page = await browser!.newPage({ viewport: { width: 1100, height: 900 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
+    const { page, problems } = await watchedPage(browser!);
     try {
-      await page.goto(`${origin}/${mode}/`, { timeout: 15_000 });
+      // ?coi=0: the plain page stays without isolation (no service worker adding the headers).
+      await page.goto(`${site!.origin}/${mode}/?coi=0`, { timeout: 15_000 });
       await page.waitForFunction(() => 'mnist1d' in window, undefined, { timeout: 15_000 });
       const result = await page.evaluate(
         async ([grid, workers]) => {

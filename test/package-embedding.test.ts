@@ -10,15 +10,14 @@
 // Without Chromium the browser half is skipped with one line, except under CI (./chromium.ts).
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, serve, stopServer } from './browser-harness.js';
 import { findChromium } from './chromium.js';
+import { launchChromium, serve, watchedPage } from './web-page.js';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -111,7 +110,7 @@ describe('the packed package', () => {
   });
 
   describe.skipIf('skip' in chromiumLookup)('in web pages', () => {
-    let server: Server | undefined;
+    let site: Awaited<ReturnType<typeof serve>> | undefined;
     let origin: string;
     let browser: Browser | undefined;
 
@@ -128,23 +127,19 @@ describe('the packed package', () => {
       // Vite's defaults, except relative asset URLs: serve() answers under a sub-path.
       await run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--base', './', '--logLevel', 'error'], { cwd: app, timeout: 60_000 });
       // The project folder: the Vite build in dist/, the unbundled page beside node_modules/.
-      ({ server, origin } = await serve(app));
-      browser = await chromium.launch({ executablePath: 'path' in chromiumLookup ? chromiumLookup.path : undefined, args: CHROMIUM_ARGS, timeout: 30_000 });
+      site = await serve(app);
+      origin = site.origin;
+      browser = await launchChromium(chromiumLookup);
     });
 
     afterAll(async () => {
       await browser?.close();
-      await stopServer(server);
+      await site?.close();
     });
 
     /** Opens `page` (under /isolated/) and runs its window.runScenario. */
     async function scenarioInPage(pagePath: string): Promise<{ isolated: boolean; result: ScenarioResult }> {
-      const page = await browser!.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-      });
+      const { page, problems } = await watchedPage(browser!);
       try {
         await page.goto(`${origin}/isolated/${pagePath}`, { timeout: 15_000 });
         await page.waitForFunction(() => 'runScenario' in window, undefined, { timeout: 15_000 });

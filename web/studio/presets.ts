@@ -1,4 +1,4 @@
-// Ready-made sweeps for the page, in the grid format of `mnist1d sweep --grid`:
+// Ready-made free sweeps for the page, in the grid format of `mnist1d sweep --grid`:
 // {"base": RunConfig fields, "axes": {field: [values]}} expands to the cartesian product.
 
 export interface Preset {
