@@ -11,6 +11,7 @@ import { describeTask } from '../sweep/normalize.js';
 import { recordKind } from '../sweep/task-kind.js';
 import { RESULTS_FILE } from '../sweep/results-store.js';
 import { runSweep } from '../sweep/sweep.js';
+import { engineKernelSizes } from '../train/memory.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { UsageError } from './errors.js';
 import { runWithDisplay, summarize } from './progress-display.js';
@@ -61,7 +62,10 @@ export function registerSweep(program: Command): void {
 }
 
 async function sweepCommand(flags: SweepFlags): Promise<void> {
-  const configs = expandGrid(readGrid(flags.grid), { onProgress: (done, total) => console.error(`validating the grid: ${done} of ${total} runs`) });
+  const configs = expandGrid(readGrid(flags.grid), {
+    onProgress: (done, total) => console.error(`validating the grid: ${done} of ${total} runs`),
+    kernels: await engineKernelSizes(),
+  });
   const workers = flags.workers === undefined ? undefined : parseWorkers(flags.workers);
   const outDir = flags.out ?? join('results', basename(flags.grid, extname(flags.grid)));
   const resultsPath = join(outDir, RESULTS_FILE);

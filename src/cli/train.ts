@@ -10,6 +10,7 @@ import { makeDataset } from '../data/generator.js';
 import { MODEL_DEFAULTS, type ModelSizes } from '../models/presets.js';
 import { BATCH_ORDERS, MODEL_NAMES, OPTIMIZERS, POOL_KINDS, parseRunConfig, totalSteps } from '../train/config.js';
 import { Engine } from '../train/engine.js';
+import { checkRunMemory } from '../train/memory.js';
 import { trainOnData } from '../train/run.js';
 import type { RunProgress, RunRecord } from '../train/types.js';
 import { addDatasetOptions, datasetFlagNames, datasetFlags, givenDatasetArgs } from './dataset-options.js';
@@ -80,10 +81,12 @@ async function runTrain(opts: Record<string, unknown>): Promise<RunRecord> {
   const input: Record<string, unknown> = { model: opts.model, shuffleSeq: opts.shuffleSeq === true, dataset: givenDatasetArgs(opts, DATASET_FLAGS) };
   for (const field of Object.keys(FLAGS)) if (opts[field] !== undefined) input[field] = opts[field];
   const config = parseRunConfig(input, flagName); // validates the dataset args too, naming the flags
+  const engine = await Engine.create();
+  checkRunMemory(config, engine.wasm, flagName);
   const data = trainingData(await makeDataset(config.dataset));
   const progress = progressLine(totalSteps(config, data.y.length));
   try {
-    return trainOnData(await Engine.create(), data, config, progress.update);
+    return trainOnData(engine, data, config, progress.update);
   } finally {
     progress.done();
   }

@@ -4,6 +4,7 @@
 // each finished record as one line. Records depend only on their configs, never
 // on worker count or completion order; they come back in input order.
 import { ConfigError } from '../schema.js';
+import { engineKernelSizes } from '../train/memory.js';
 import type { RunRecord } from '../train/types.js';
 import type { SweepEvent, SweepEventListener } from './events.js';
 import type { Executor } from './executor.js';
@@ -44,7 +45,7 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 export async function runSweep<R = RunRecord>(input: readonly unknown[], options: SweepOptions = {}): Promise<SweepResult<R>> {
   const kinds = options.executor?.kinds ?? options.kinds;
   if (!kinds) throw new TypeError('runSweep needs an executor or the task kinds of its default worker pool (options.kinds)');
-  const tasks = normalizeTasks(input, kinds);
+  const tasks = normalizeTasks(input, kinds, await engineKernelSizes());
   if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 1)) {
     throw new ConfigError(`workers must be an integer >= 1, got ${options.workers}`, 'workers');
   }
