@@ -6,6 +6,7 @@ import { registerRun } from './run.js';
 import { registerGenerate } from './generate.js';
 import { registerTrain } from './train.js';
 import { CancelledError, UsageError } from './errors.js';
+import { refuseRepeatedFlags } from './repeated-flags.js';
 
 type Register = (program: Command) => void;
 const commands: Register[] = [];
@@ -21,6 +22,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .configureOutput({ outputError: (text, write) => write(text.trimEnd() + '\n') })
     .showHelpAfterError('(run with --help for usage)');
   for (const register of commands) register(program);
+  refuseRepeatedFlags(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
