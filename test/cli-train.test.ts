@@ -55,6 +55,12 @@ describe('mnist1d train', () => {
     [['--model', 'mlp', '--batch-size', '0'], 'mnist1d: --batch-size must be an integer >= 1 and <= 65536, got 0'],
     [['--model', 'convpool', '--pool', 'sum'], 'mnist1d: --pool must be one of none, stride, max, avg, l2, got "sum"'],
     [['--model', 'mlp', '--num-samples', '3'], 'mnist1d: --num-samples must be an integer >= 10'],
+    [['--model', 'mlp', '--lr', '0.1', '--lr', '0.2'], 'mnist1d: --lr was given twice (--lr 0.1, then --lr 0.2): give it once'],
+    [['--model', 'mlp', '--model', 'cnn'], 'mnist1d: --model was given twice (--model mlp, then --model cnn): give it once'],
+    [['--model', 'mlp', '--json', '--json'], 'mnist1d: --json was given twice: give it once'],
+    [['--model', 'mlp', '--batch-size', '500', '--num-samples', '500'], "mnist1d: --batch-size must be at most the training set's 400 examples (--num-samples 500 * --train-split 0.8), got 500"],
+    [['--model', 'mlp', '--momentum', '0.9'], 'mnist1d: --momentum does not apply to --optimizer adam, which does not use it: leave it out'],
+    [['--model', 'mlp', '--optimizer', 'rmsprop', '--momentum', '0.5'], 'mnist1d: --momentum applies to --optimizer sgd only; rmsprop does not use it'],
   ])('rejects %j with one line and exit code 2', async (args, message) => {
     const { code, stderr } = await cli(args);
     expect(code).toBe(2);

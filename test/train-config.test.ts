@@ -32,9 +32,20 @@ describe('parseRunConfig', () => {
     [{ model: 'convpool', pool: 'sum' }, /^pool must be one of none, stride, max, avg, l2, got "sum"$/],
     [{ model: 'mlp', optimiser: 'sgd' }, /^unknown field optimiser$/],
     [{ model: 'mlp', dataset: { numSamples: 3 } }, /^dataset\.numSamples must be an integer >= 10/],
+    [{ model: 'mlp', batchSize: 500, dataset: { numSamples: 500 } }, /^batchSize must be at most the training set's 400 examples \(dataset\.numSamples 500 \* dataset\.trainSplit 0\.8\), got 500$/],
+    [{ model: 'mlp', momentum: 0.5 }, /^momentum applies to optimizer sgd only; adam does not use it: leave it out, got momentum 0\.5$/],
+    [{ model: 'mlp', optimizer: 'rmsprop', momentum: 0 }, /^momentum applies to optimizer sgd only; rmsprop does not use it/],
   ])('rejects %j', (input, message) => {
     expect(() => parseRunConfig(input)).toThrow(ConfigError);
     expect(() => parseRunConfig(input)).toThrow(message);
+  });
+
+  it('accepts back the default momentum a parsed config holds with any optimizer, so keys stay as they are', () => {
+    const parsed = parseRunConfig({ model: 'mlp' });
+    expect(parsed.momentum).toBe(0.9);
+    expect(parseRunConfig(parsed)).toEqual(parsed);
+    expect(parseRunConfig({ model: 'mlp', optimizer: 'sgd', momentum: 0.5 }).momentum).toBe(0.5);
+    expect(parseRunConfig({ model: 'mlp', batchSize: 400, dataset: { numSamples: 500 } }).batchSize).toBe(400);
   });
 
   it('prefixes errors with where the config came from', () => {

@@ -8,12 +8,13 @@ import { Option, type Command } from 'commander';
 import { trainingData } from '../data/dataset.js';
 import { makeDataset } from '../data/generator.js';
 import { MODEL_DEFAULTS, type ModelSizes } from '../models/presets.js';
-import { BATCH_ORDERS, MODEL_NAMES, OPTIMIZERS, POOL_KINDS, parseRunConfig, totalSteps } from '../train/config.js';
+import { BATCH_ORDERS, MODEL_NAMES, OPTIMIZERS, POOL_KINDS, parseRunConfig, totalSteps, usesMomentum } from '../train/config.js';
 import { Engine } from '../train/engine.js';
 import { checkRunMemory } from '../train/memory.js';
 import { trainOnData } from '../train/run.js';
 import type { RunProgress, RunRecord } from '../train/types.js';
 import { addDatasetOptions, datasetFlagNames, datasetFlags, givenDatasetArgs } from './dataset-options.js';
+import { UsageError } from './errors.js';
 import { parseChoiceFlag, parseIntegerFlag, parseNumberFlag } from './flag-values.js';
 
 /** The models that take a size field, with their defaults: "mlp 100, mlp3 100, gru 6". */
@@ -29,7 +30,7 @@ const FLAGS = {
   pool: { flag: '--pool', kind: POOL_KINDS, help: `convpool variant (default: ${MODEL_DEFAULTS.convpool.pool})` },
   optimizer: { flag: '--optimizer', kind: OPTIMIZERS, help: 'optimizer (default: adam)' },
   lr: { flag: '--lr', kind: 'float', help: 'learning rate (default: 0.01)' },
-  momentum: { flag: '--momentum', kind: 'float', help: 'SGD momentum (default: 0.9)' },
+  momentum: { flag: '--momentum', kind: 'float', help: 'SGD momentum, with --optimizer sgd only (default: 0.9)' },
   weightDecay: { flag: '--weight-decay', kind: 'float', help: 'L2 weight decay (default: 0)' },
   batchSize: { flag: '--batch-size', kind: 'int', help: 'batch size (default: 100)' },
   steps: { flag: '--steps', kind: 'int', help: 'training steps (default: 6000)' },
@@ -81,6 +82,10 @@ async function runTrain(opts: Record<string, unknown>): Promise<RunRecord> {
   const input: Record<string, unknown> = { model: opts.model, shuffleSeq: opts.shuffleSeq === true, dataset: givenDatasetArgs(opts, DATASET_FLAGS) };
   for (const field of Object.keys(FLAGS)) if (opts[field] !== undefined) input[field] = opts[field];
   const config = parseRunConfig(input, flagName); // validates the dataset args too, naming the flags
+  if (opts.momentum !== undefined && !usesMomentum(config.optimizer)) {
+    // the config accepts its default momentum with any optimizer; a flag the user typed is refused
+    throw new UsageError(`--momentum does not apply to --optimizer ${config.optimizer}, which does not use it: leave it out`);
+  }
   const engine = await Engine.create();
   checkRunMemory(config, engine.wasm, flagName);
   const data = trainingData(await makeDataset(config.dataset));
