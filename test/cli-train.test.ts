@@ -39,6 +39,14 @@ describe('mnist1d train', () => {
     expect(stderr).toMatch(/^step {2}0\/16 {2}train loss \d\.\d{3} acc \d+\.\d%/);
   });
 
+  it('exits 3 when the run diverges, after printing its summary and record', async () => {
+    const { code, stdout, stderr } = await cli(['--model', 'mlp', '--lr', '1e30', '--steps', '20', '--num-samples', '200', '--batch-size', '10', '--json']);
+    expect(code).toBe(3);
+    expect(stdout[0]).toMatch(/^mlp hidden 100: diverged — the training loss became non-finite/);
+    expect((JSON.parse(stdout.at(-1)!) as RunRecord).status).toBe('diverged');
+    expect(stderr.trim().split('\n').at(-1)).toBe('mnist1d: the run diverged (the summary above says why)');
+  });
+
   it('uses the paper defaults and the generator seed 42', async () => {
     const { code, stdout } = await cli(['--model', 'linear', '--steps', '5', '--eval-every', '0', '--json']);
     expect(code).toBe(0);

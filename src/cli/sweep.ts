@@ -13,7 +13,7 @@ import { RESULTS_FILE } from '../sweep/results-store.js';
 import { runSweep } from '../sweep/sweep.js';
 import { engineKernelSizes } from '../train/memory.js';
 import type { TaskRecord } from '../sweep/task.js';
-import { UsageError } from './errors.js';
+import { EXIT_CODES_HELP, RunsFailedError, UsageError } from './errors.js';
 import { runWithDisplay, summarize } from './progress-display.js';
 
 const GRID_HELP = `
@@ -47,6 +47,7 @@ interface SweepFlags {
   workers?: string;
   out?: string;
   resume?: boolean;
+  retryFailed?: boolean;
 }
 
 export function registerSweep(program: Command): void {
@@ -57,11 +58,13 @@ export function registerSweep(program: Command): void {
     .option('--workers <n>', 'number of workers (default: the number of cores, at most one per run)')
     .option('--out <dir>', 'output folder (default: results/<grid file name>)')
     .option('--resume', 'continue the sweep in --out: skip runs already in its results.jsonl')
-    .addHelpText('after', GRID_HELP)
+    .option('--retry-failed', 'with --resume: run again the runs recorded as failed (their records are replaced)')
+    .addHelpText('after', GRID_HELP + EXIT_CODES_HELP)
     .action((flags: SweepFlags) => sweepCommand(flags));
 }
 
 async function sweepCommand(flags: SweepFlags): Promise<void> {
+  if (flags.retryFailed && !flags.resume) throw new UsageError('--retry-failed applies to --resume: give both');
   const configs = expandGrid(readGrid(flags.grid), {
     onProgress: (done, total) => console.error(`validating the grid: ${done} of ${total} runs`),
     kernels: await engineKernelSizes(),
@@ -70,12 +73,13 @@ async function sweepCommand(flags: SweepFlags): Promise<void> {
   const outDir = flags.out ?? join('results', basename(flags.grid, extname(flags.grid)));
   const resultsPath = join(outDir, RESULTS_FILE);
   const result = await runWithDisplay({ title: 'sweep', resultsPath }, (hooks) =>
-    runSweep<TaskRecord>(configs, { kinds: taskKinds, workers, outDir, resume: flags.resume, ...hooks }),
+    runSweep<TaskRecord>(configs, { kinds: taskKinds, workers, outDir, resume: flags.resume, retryFailed: flags.retryFailed, ...hooks }),
   );
   for (const record of result.records) {
     console.log(`${record.key}  ${summarize(record)} ${describeTask({ kind: recordKind(taskKinds, record), config: record.config }, taskKinds)}`);
   }
   console.log(`${configs.length} runs (${result.skipped} skipped as already done), ${result.failed} failed; records in ${resultsPath}`);
+  if (result.failed) throw new RunsFailedError(`${result.failed} of ${configs.length} runs failed (their records say why); run them again with --resume --retry-failed`);
 }
 
 function readGrid(file: string): unknown {

@@ -14,7 +14,7 @@ import { checkRunMemory } from '../train/memory.js';
 import { trainOnData } from '../train/run.js';
 import type { RunProgress, RunRecord } from '../train/types.js';
 import { addDatasetOptions, datasetFlagNames, datasetFlags, givenDatasetArgs } from './dataset-options.js';
-import { UsageError } from './errors.js';
+import { EXIT_CODES_HELP, RunsFailedError, UsageError } from './errors.js';
 import { parseChoiceFlag, parseIntegerFlag, parseNumberFlag } from './flag-values.js';
 
 /** The models that take a size field, with their defaults: "mlp 100, mlp3 100, gru 6". */
@@ -64,11 +64,13 @@ export function registerTrain(program: Command): void {
   }
   cmd.option('--shuffle-seq', "apply the notebook's fixed spatial permutation of the positions (np.random.seed(42); permutation(40))");
   cmd.option('--json', 'print the run record as JSON on the last stdout line');
+  cmd.addHelpText('after', EXIT_CODES_HELP);
   addDatasetOptions(cmd, DATASET_FLAGS);
   cmd.action(async (opts: Record<string, unknown>) => {
     const record = await runTrain(opts);
     printSummary(record);
     if (opts.json) console.log(JSON.stringify(record));
+    if (record.status !== 'ok') throw new RunsFailedError(`the run ${record.status} (the summary above says why)`);
   });
 }
 

@@ -20,6 +20,8 @@ export interface SweepOptions {
   outDir?: string;
   /** Skip runs whose key is already in <outDir>/results.jsonl. */
   resume?: boolean;
+  /** With resume: run again the runs recorded as failed (their records are replaced). */
+  retryFailed?: boolean;
   /** Stops the sweep: workers are terminated, finished records stay, runSweep rejects with code 'ABORTED'. */
   signal?: AbortSignal;
   onEvent?: SweepEventListener;
@@ -49,7 +51,8 @@ export async function runSweep<R = RunRecord>(input: readonly unknown[], options
   if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 1)) {
     throw new ConfigError(`workers must be an integer >= 1, got ${options.workers}`, 'workers');
   }
-  const store = options.outDir === undefined ? undefined : await openStore(options.outDir, options.resume ?? false);
+  if (options.retryFailed && !options.resume) throw new ConfigError('retryFailed applies when resuming: set resume too', 'retryFailed');
+  const store = options.outDir === undefined ? undefined : await openStore(options.outDir, options.resume ?? false, options.retryFailed ?? false);
   const records: (TaskRecord | undefined)[] = tasks.map((task) => store?.get(task.key));
   const pending = tasks.flatMap((task, index) => (records[index] ? [] : [index]));
   const skipped = tasks.length - pending.length;
@@ -200,11 +203,11 @@ class ProgressTracker {
   }
 }
 
-async function openStore(outDir: string, resume: boolean): Promise<ResultsStore> {
+async function openStore(outDir: string, resume: boolean, retryFailed: boolean): Promise<ResultsStore> {
   if (!isNode) throw new ConfigError('outDir needs Node: in a browser, keep the returned records instead', 'outDir');
   const module = './results-store.js'; // not a literal: keeps node:fs out of browser bundles
   const { ResultsStore } = (await import(/* @vite-ignore */ module)) as typeof import('./results-store.js');
-  return ResultsStore.open(outDir, { resume });
+  return ResultsStore.open(outDir, { resume, retryFailed });
 }
 
 async function defaultExecutor(kinds: TaskKinds, workers: number | undefined, pending: number): Promise<Executor> {
