@@ -5,7 +5,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { parseWorkers } from '../src/cli/sweep.js';
 import { expandGrid } from '../src/sweep/grid.js';
 import { runKey } from '../src/sweep/normalize.js';
 
@@ -129,6 +130,15 @@ describe('mnist1d sweep', () => {
     const workers = cli(['sweep', '--grid', writeGrid(dir, grid), '--workers', '0', '--out', out]);
     expect(workers.status).toBe(2);
     expect(workers.stderr).toBe('mnist1d: --workers must be an integer >= 1, got "0"\n');
+  });
+
+  it('caps --workers at the number of cores, with a warning', () => {
+    const warn = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(parseWorkers('16', 16)).toBe(16);
+    expect(warn).not.toHaveBeenCalled();
+    expect(parseWorkers('64', 16)).toBe(16);
+    expect(warn).toHaveBeenCalledWith('mnist1d: --workers 64 is more than the 16 cores of this machine: using 16 (more workers would only add memory)');
+    warn.mockRestore();
   });
 
   it('exits 3 while runs are recorded as failed, keeping every record; --retry-failed runs them again', () => {

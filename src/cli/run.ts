@@ -10,7 +10,7 @@ import { runStudy } from '../experiments/run-study.js';
 import { RESULTS_FILE } from '../sweep/results-store.js';
 import { runWithDisplay } from './progress-display.js';
 import { EXIT_CODES_HELP, RunsFailedError, UsageError } from './errors.js';
-import { parseWorkers } from './sweep.js';
+import { parseWorkers, WORKERS_HELP } from './sweep.js';
 
 interface RunFlags {
   workers?: string;
@@ -45,7 +45,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description("run one of the paper's studies as a parallel, resumable sweep with its summary and figures")
     .argument('<study>', studies.map((s) => s.name).join(' | '))
-    .option('--workers <n>', 'number of workers (default: the number of cores)')
+    .option('--workers <n>', WORKERS_HELP)
     .option('--out <dir>', 'output folder (default: results/<study>)')
     .option('--resume', 'continue a run in --out: skip tasks already in its results.jsonl')
     .option('--retry-failed', 'with --resume: run again the tasks recorded as failed (their records are replaced)')
@@ -57,7 +57,7 @@ export function registerRun(program: Command): void {
   program
     .command('start')
     .description('the main job (npm start): the spatial-priors table next to the paper and PyTorch, on every core, into results/')
-    .option('--workers <n>', 'number of workers (default: the number of cores)')
+    .option('--workers <n>', WORKERS_HELP)
     .action((flags: { workers?: string }) =>
       runCommand(getStudy('spatial-priors'), { workers: flags.workers, out: 'results', resume: true, set: [] }, 'mnist1d start'),
     );

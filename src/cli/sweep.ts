@@ -2,6 +2,7 @@
 // of training runs on a worker pool, appending one record per run to
 // DIR/results.jsonl. Ctrl-C stops the workers and leaves that file consistent.
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { taskKinds } from '../experiments/task-kinds.js';
@@ -55,7 +56,7 @@ export function registerSweep(program: Command): void {
     .command('sweep')
     .description('run a grid of training runs in parallel workers, appending records to DIR/results.jsonl')
     .requiredOption('--grid <file>', 'the grid file (JSON; format below)')
-    .option('--workers <n>', 'number of workers (default: the number of cores, at most one per run)')
+    .option('--workers <n>', WORKERS_HELP)
     .option('--out <dir>', 'output folder (default: results/<grid file name>)')
     .option('--resume', 'continue the sweep in --out: skip runs already in its results.jsonl')
     .option('--retry-failed', 'with --resume: run again the runs recorded as failed (their records are replaced)')
@@ -91,9 +92,18 @@ function readGrid(file: string): unknown {
   }
 }
 
-/** The --workers flag: an integer >= 1. */
-export function parseWorkers(text: string): number {
+/** What --help says of --workers. */
+export const WORKERS_HELP = 'number of workers, at most the number of cores (more are capped, with a warning; default: the number of cores, at most one per run)';
+
+/**
+ * The --workers flag: an integer >= 1, capped at the machine's cores: runs are
+ * CPU-bound, so more workers than cores only add memory (an engine and a copy of
+ * the data each).
+ */
+export function parseWorkers(text: string, cores = availableParallelism()): number {
   const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
   if (!(n >= 1)) throw new ConfigError(`--workers must be an integer >= 1, got ${JSON.stringify(text)}`, '--workers');
-  return n;
+  if (n <= cores) return n;
+  console.error(`mnist1d: --workers ${n} is more than the ${cores} cores of this machine: using ${cores} (more workers would only add memory)`);
+  return cores;
 }
