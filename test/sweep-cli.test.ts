@@ -104,6 +104,22 @@ describe('mnist1d sweep', () => {
     expect(keys.every((key) => expectedKeys.includes(key))).toBe(true);
   });
 
+  it('on SIGTERM before any run finished, says that nothing was written instead of naming a missing results.jsonl', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const slow = { runs: [{ model: 'mlp', hidden: 256, steps: 200000, evalEvery: 0, dataset: { numSamples: 1000 } }] };
+    const child = spawn(process.execPath, [bin, 'sweep', '--grid', writeGrid(dir, slow), '--workers', '1', '--out', out], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    while (!stderr.includes('runs to do')) await new Promise((wait) => setTimeout(wait, 50));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/sweep cancelled before any run finished \(no .*results\.jsonl was written\): run it again to start over\n$/);
+    expect(existsSync(join(out, 'results.jsonl'))).toBe(false);
+  });
+
   it('refuses an output folder that has results unless --resume', () => {
     const dir = tempDir();
     const out = join(dir, 'out');
