@@ -8,6 +8,7 @@ import { canonicalJson } from '../sweep/canonical.js';
 import { fullRunConfig } from '../sweep/normalize.js';
 import type { TaskKind } from '../sweep/task-kind.js';
 import type { TaskRecord } from '../sweep/task.js';
+import { runCost } from '../train/cost.js';
 import { checkRunMemory } from '../train/memory.js';
 import { trainOnData } from '../train/run.js';
 import type { RunConfig, RunRecord } from '../train/types.js';
@@ -19,6 +20,7 @@ export const trainKind: TaskKind<RunConfig> = {
     return [config.dataset as DatasetArgs];
   },
   checkMemory: (config, kernels, where) => checkRunMemory(config, kernels, where),
+  cost: (config) => runCost(config),
   run: (engine, [data], config, onProgress) => trainOnData(engine, data, config, onProgress) as unknown as TaskRecord,
   failedRecord: (config, reason, wallSeconds) => {
     const record: RunRecord = { config, status: 'failed', reason, train_loss: null, train_acc: null, test_loss: null, test_acc: null, steps: 0, wall_s: wallSeconds, steps_per_s: 0, history: [] };

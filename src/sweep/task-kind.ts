@@ -24,6 +24,11 @@ export interface TaskKind<C = any> {
    * task before any runs.
    */
   checkMemory?(config: C, kernels: KernelSizes, where: string): void;
+  /**
+   * The work a task takes, in multiply-adds, so that progress and the ETA weigh a long
+   * task more than a short one. A sweep with a task whose kind has no cost counts tasks equally.
+   */
+  cost?(config: C): number;
   /** Runs one task inside a worker, on its datasets in the order datasets() gave them. */
   run(engine: Engine, data: FeatureMajorData[], config: C, onProgress: ProgressListener): TaskRecord | Promise<TaskRecord>;
   /** The record of a task that did not finish: `reason` is "CODE: message", nothing measured. */
