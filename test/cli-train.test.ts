@@ -34,7 +34,13 @@ describe('mnist1d train', () => {
     expect(record.history.map((p) => p.step)).toEqual([0, 8, 16]);
     expect(stdout[0]).toBe('mlp3 hidden 12 (spatially shuffled): ok');
     expect(stdout[1]).toMatch(/^test accuracy \d+\.\d%, test loss \d+\.\d{4}; train accuracy \d+\.\d%, train loss \d+\.\d{4}$/);
-    expect(stdout[2]).toMatch(/^16 steps in \d+\.\d\d s \(\d+ training steps\/s\)$/);
+    // the rate beside the training time it counts, evaluation apart
+    const timing = /^16 steps in (\d+\.\d\d) s: (\d+\.\d\d) s training \((\d+) steps\/s\), (\d+\.\d\d) s evaluation and setup$/.exec(stdout[2]);
+    expect(timing).not.toBeNull();
+    const [wall, training, rate, rest] = timing!.slice(1).map(Number);
+    expect(training + rest).toBeCloseTo(wall, 1);
+    expect(Math.abs(rate - record.steps_per_s)).toBeLessThan(1);
+    expect(training).toBeCloseTo(16 / record.steps_per_s, 2);
     expect(stderr.trim().split('\n')).toHaveLength(3); // one progress line per evaluation (not a terminal)
     expect(stderr).toMatch(/^step {2}0\/16 {2}train loss \d\.\d{3} acc \d+\.\d%/);
   });

@@ -128,5 +128,7 @@ function printSummary(r: RunRecord): void {
   const size = c.hidden !== undefined ? ` hidden ${c.hidden}` : c.channels !== undefined ? ` channels ${c.channels}${c.pool ? ` pool ${c.pool}` : ''}` : '';
   console.log(`${c.model}${size}${c.shuffleSeq ? ' (spatially shuffled)' : ''}: ${r.status}${r.reason ? ` — ${r.reason}` : ''}`);
   console.log(`test accuracy ${pct(r.test_acc)}, test loss ${r.test_loss?.toFixed(4) ?? '—'}; train accuracy ${pct(r.train_acc)}, train loss ${r.train_loss?.toFixed(4) ?? '—'}`);
-  console.log(`${r.steps} steps in ${r.wall_s.toFixed(2)} s (${Math.round(r.steps_per_s)} training steps/s)`);
+  // steps_per_s counts training time only: show that time beside it, and the rest apart
+  const trainS = r.steps_per_s > 0 ? r.steps / r.steps_per_s : 0;
+  console.log(`${r.steps} steps in ${r.wall_s.toFixed(2)} s: ${trainS.toFixed(2)} s training (${Math.round(r.steps_per_s)} steps/s), ${Math.max(0, r.wall_s - trainS).toFixed(2)} s evaluation and setup`);
 }
