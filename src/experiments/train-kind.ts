@@ -29,16 +29,22 @@ export const trainKind: TaskKind<RunConfig> = {
   describe: describeRun,
 };
 
-/** "mlp h=100 adam lr=0.01 seed=1 labelNoise=0.15": the model, its optimizer and seed, and the dataset args off their defaults. */
+/**
+ * "mlp h=100 adam lr=0.01 seed=1 shuffled labelNoise=0.15": the model, its optimizer and
+ * seed, the spatial shuffle, and the dataset args off their defaults (those named like a
+ * run config field as dataset.<arg>: "seed=42 dataset.seed=43").
+ */
 function describeRun(c: RunConfig): string {
   const parts: string[] = [c.model];
   if (c.hidden !== undefined) parts.push(`h=${c.hidden}`);
   if (c.channels !== undefined) parts.push(`c=${c.channels}`);
   if (c.pool !== undefined) parts.push(c.pool);
   parts.push(c.optimizer, `lr=${c.lr}`, `seed=${c.seed}`);
+  if (c.shuffleSeq) parts.push('shuffled');
   const defaults = defaultDatasetArgs() as unknown as Record<string, unknown>;
   for (const [field, value] of Object.entries(c.dataset)) {
-    if (canonicalJson(value) !== canonicalJson(defaults[field])) parts.push(`${field}=${canonicalJson(value)}`);
+    const name = Object.hasOwn(c, field) ? `dataset.${field}` : field;
+    if (canonicalJson(value) !== canonicalJson(defaults[field])) parts.push(`${name}=${canonicalJson(value)}`);
   }
   return parts.join(' ');
 }
