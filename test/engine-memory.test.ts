@@ -33,7 +33,7 @@ beforeAll(async () => {
 
 describe('the memory a run needs', () => {
   it('is what the trainer allocates: the run block, then the data block', async () => {
-    const config = parseRunConfig({ model: 'gru', hidden: 20, batchSize: 300, optimizer: 'sgd', dataset: { numSamples: 200, finalSeqLength: 30 } });
+    const config = parseRunConfig({ model: 'gru', hidden: 20, batchSize: 300, optimizer: 'sgd', dataset: { numSamples: 500, finalSeqLength: 30 } });
     const needs = runMemoryNeeds(config, engine.wasm);
     const requests: number[] = [];
     const alloc = engine.alloc.bind(engine);
@@ -69,7 +69,7 @@ describe('a run too large for the engine', () => {
 
   it('is refused by train(), trainOnData and the Trainer with a ConfigError, leaving the engine usable', async () => {
     await expect(train({ model: 'gru', hidden: 900, steps: 0, dataset: { numSamples: 10 } })).rejects.toThrow(/^hidden 900 with model gru needs/);
-    const config = parseRunConfig({ model: 'gru', hidden: 900, steps: 0, dataset: { numSamples: 100 } });
+    const config = parseRunConfig({ model: 'gru', hidden: 900, steps: 0, dataset: { numSamples: 200 } });
     const data = featureMajorData(await makeDataset(config.dataset));
     expect(() => trainOnData(engine, data, config)).toThrow(ConfigError);
     const trainer = () => new Trainer(engine, modelFromConfig(config), { optimizer: 'adam', lr: 0.01, batchSize: 100, seed: 1 });
@@ -78,7 +78,7 @@ describe('a run too large for the engine', () => {
   });
 
   it('is refused by grid validation and by a sweep before any run starts', async () => {
-    const grid = { base: { model: 'gru', steps: 1, dataset: { numSamples: 100 } }, axes: { hidden: [6, 900] } };
+    const grid = { base: { model: 'gru', steps: 1, dataset: { numSamples: 1000 } }, axes: { hidden: [6, 900] } };
     const kernels = engine.wasm;
     const error = configError(() => expandGrid(grid, { kernels }));
     expect(error.field).toBe('axes.hidden[1]');

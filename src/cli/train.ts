@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import { trainingData } from '../data/dataset.js';
 import { makeDataset } from '../data/generator.js';
 import { MODEL_DEFAULTS, type ModelSizes } from '../models/presets.js';
-import { BATCH_ORDERS, MODEL_NAMES, OPTIMIZERS, POOL_KINDS, parseRunConfig, totalSteps, usesMomentum } from '../train/config.js';
+import { BATCH_ORDERS, MODEL_NAMES, OPTIMIZERS, POOL_KINDS, checkBatchSize, parseRunConfig, totalSteps, usesMomentum } from '../train/config.js';
 import { Engine } from '../train/engine.js';
 import { checkRunMemory } from '../train/memory.js';
 import { trainOnData } from '../train/run.js';
@@ -90,6 +90,7 @@ async function runTrain(opts: Record<string, unknown>): Promise<RunRecord> {
   }
   const engine = await Engine.create();
   checkRunMemory(config, engine.wasm, flagName);
+  checkBatchSize(config, flagName);
   const data = trainingData(await makeDataset(config.dataset));
   const progress = progressLine(totalSteps(config, data.y.length));
   try {

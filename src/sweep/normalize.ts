@@ -5,15 +5,16 @@
 import { parseDatasetArgs } from '../data/args.js';
 import type { KernelSizes } from '../models/compile.js';
 import { ConfigError } from '../schema.js';
-import { parseRunConfig } from '../train/config.js';
+import { checkBatchSize, parseRunConfig } from '../train/config.js';
 import type { RunConfig } from '../train/types.js';
 import { hashKey } from './canonical.js';
 import { kindNamed, type TaskKinds } from './task-kind.js';
 import type { PreparedTask } from './task.js';
 
-/** parseRunConfig, then the dataset args fully defaulted. */
+/** parseRunConfig (and checkBatchSize), then the dataset args fully defaulted. */
 export function fullRunConfig(input: unknown, where = ''): RunConfig {
   const config = parseRunConfig(input, where);
+  checkBatchSize(config, where);
   return { ...config, dataset: parseDatasetArgs(config.dataset, join(where, 'dataset')) };
 }
 

@@ -50,7 +50,7 @@ const schema = z.strictObject({
  * Validates a run config and fills in the defaults. Exactly one of steps / epochs
  * (6000 steps when neither); hidden / channels / pool only for the models that take them;
  * momentum other than its default only for sgd (the others do not use it: a parsed config
- * holds the default, so it is accepted back); batchSize at most the training set.
+ * holds the default, so it is accepted back).
  * Errors name the fields as `where` says (a path prefix, or e.g. the CLI's flags).
  */
 export function parseRunConfig(input: unknown, where: FieldNames = ''): RunConfig {
@@ -72,15 +72,7 @@ export function parseRunConfig(input: unknown, where: FieldNames = ''): RunConfi
       at('momentum'),
     );
   }
-  const dataset = parseDatasetArgs(config.dataset, nestedNames(where, 'dataset'));
-  const nTrain = trainCount(dataset);
-  if (config.batchSize > nTrain) {
-    const names = nestedNames(where, 'dataset');
-    throw new ConfigError(
-      `${at('batchSize')} must be at most the training set's ${nTrain} examples (${fieldName(names, 'numSamples')} ${generatedCount(dataset)} * ${fieldName(names, 'trainSplit')} ${dataset.trainSplit}), got ${config.batchSize}`,
-      at('batchSize'),
-    );
-  }
+  parseDatasetArgs(config.dataset, nestedNames(where, 'dataset'));
   const { steps, epochs, hidden, channels, pool, ...rest } = config;
   return {
     ...rest,
@@ -90,6 +82,21 @@ export function parseRunConfig(input: unknown, where: FieldNames = ''): RunConfi
     ...(epochs !== undefined ? { epochs } : { steps: steps ?? DEFAULT_STEPS }),
     dataset: config.dataset as RunConfig['dataset'],
   };
+}
+
+/**
+ * Throws unless a batch fits in the training set that the config's dataset args make
+ * (a larger batch would wrap around it); for runs that train on their config's dataset.
+ */
+export function checkBatchSize(config: RunConfig, where: FieldNames = ''): void {
+  const dataset = parseDatasetArgs(config.dataset, nestedNames(where, 'dataset'));
+  const nTrain = trainCount(dataset);
+  if (config.batchSize <= nTrain) return;
+  const at = (field: string) => fieldName(where, field);
+  throw new ConfigError(
+    `${at('batchSize')} must be at most the training set's ${nTrain} examples (${at('dataset.numSamples')} ${generatedCount(dataset)} * ${at('dataset.trainSplit')} ${dataset.trainSplit}), got ${config.batchSize}`,
+    at('batchSize'),
+  );
 }
 
 /** The model a config describes, for inputs of `features` positions. */
