@@ -10,7 +10,9 @@ import { featureMajorData } from '../src/data/dataset.js';
 import { makeDataset } from '../src/data/generator.js';
 import { compileModel } from '../src/models/compile.js';
 import { gruModel } from '../src/models/presets.js';
+import { getStudy, resolveSettings } from '../src/experiments/index.js';
 import { taskKinds } from '../src/experiments/task-kinds.js';
+import { normalizeTasks } from '../src/sweep/normalize.js';
 import { ConfigError } from '../src/schema.js';
 import { expandGrid } from '../src/sweep/grid.js';
 import { runSweep } from '../src/sweep/sweep.js';
@@ -88,6 +90,15 @@ describe('a run too large for the engine', () => {
     await expect(runSweep(expandGrid(grid), { kinds: taskKinds, outDir: out, workers: 1 })).rejects.toThrow(/^runs\[1\]\.hidden 900 with model gru needs/);
     expect(existsSync(join(out, 'results.jsonl'))).toBe(false);
     expect(ENGINE_BLOCK_LIMIT).toBe(2 ** 30 - 16);
+  });
+
+  it('is refused for a lottery chain too, naming its field', () => {
+    const lottery = getStudy('lottery');
+    const [chain] = lottery.tasks(resolveSettings(lottery, { quick: true })) as { kind: string; config: Record<string, unknown>; datasets: unknown[] }[];
+    expect(chain.kind).toBe('lottery-chain');
+    expect(() => normalizeTasks([chain], taskKinds, engine.wasm)).not.toThrow();
+    const huge = { ...chain, config: { ...chain.config, hidden: 4096, batchSize: 65536 } };
+    expect(configError(() => normalizeTasks([huge], taskKinds, engine.wasm)).message).toMatch(/^tasks\[0\]\.config\.(hidden|batchSize) \d+ with model mlp needs \d+\.\d\d GiB/);
   });
 
   it('is one line from the CLI, exit 2, for train and sweep', () => {
