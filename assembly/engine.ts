@@ -2,10 +2,12 @@
 export { alloc, resetHeap } from "./memory";
 export { gruForward, gruBackward, gruWorkspaceFloats } from "./nn/gru";
 export { evaluate, forwardInput, lossAndGradients, optimizerStep, resetBatches, resetOptimizer, trainSteps } from "./train";
-// The plan and run-state tables, as wasm globals: test/abi.test.ts compares them with the TypeScript side.
+// The plan, run-state and meta tables, as wasm globals: test/abi.test.ts compares them with the TypeScript side.
 export * from "./abi/plan";
 export * from "./abi/state";
+export * from "./abi/meta";
 export { initUniform } from "./nn/init";
 export { buildPattern, patternWords } from "./nn/sparse";
 export { winogradScratchFloats } from "./nn/conv-winograd";
 export { seededPermutation } from "./rng";
+export { metaGradientLr, metaGradientTheta, metaParamCount, metaProblem } from "./meta";

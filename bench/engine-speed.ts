@@ -6,16 +6,16 @@
 // flopsPerStep = 6 * MACs(forward, one example) * batchSize: 2 FLOPs per multiply-add
 // forward and 4 backward (input and weight gradients), as usually counted. It
 // ignores the first layer's skipped input gradient, activations, loss and optimizer.
-import { trainingData } from '../src/data/dataset.js';
+import { featureMajorData } from '../src/data/dataset.js';
 import { makeDataset } from '../src/data/generator.js';
-import type { TrainingData } from '../src/data/types.js';
+import type { FeatureMajorData } from '../src/data/types.js';
 import { parseRunConfig } from '../src/train/config.js';
 import { Engine } from '../src/train/engine.js';
 import { trainerForConfig } from '../src/train/run.js';
 import type { Trainer, TrainerOptions } from '../src/train/trainer.js';
 import type { RunConfig } from '../src/train/types.js';
 
-const datasets = new Map<string, Promise<TrainingData>>();
+const datasets = new Map<string, Promise<FeatureMajorData>>();
 let engine: Promise<Engine> | undefined;
 
 /** Steps per call: enough to make the JS side negligible, few enough to stop on time. */
@@ -35,7 +35,7 @@ export async function measureEngineSteps(
 ): Promise<{ stepsPerS: number; flopsPerStep: number }> {
   const run = parseRunConfig(config);
   const key = JSON.stringify(run.dataset);
-  if (!datasets.has(key)) datasets.set(key, makeDataset(run.dataset).then((ds) => trainingData(ds)));
+  if (!datasets.has(key)) datasets.set(key, makeDataset(run.dataset).then((ds) => featureMajorData(ds)));
   const data = await datasets.get(key)!;
   engine ??= Engine.create();
   const trainer = trainerForConfig(await engine, run, data.features, kernels);

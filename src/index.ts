@@ -19,7 +19,7 @@ export type { SaveOptions } from './data/save.js';
 /** Node only: writes a dataset to a folder (see data/save.ts); loaded on demand so the root stays browser-safe. */
 export async function saveDataset(...args: Parameters<typeof import('./data/save.js').saveDataset>): Promise<string[]> {
   const specifier = './data/save.js'; // non-literal: bundlers leave the Node module out
-  const { saveDataset: save } = (await import(/* @vite-ignore */ specifier)) as typeof import('./data/save.js');
+  const { saveDataset: save } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as typeof import('./data/save.js');
   return save(...args);
 }
 export type { SweepOptions, SweepResult } from './sweep/sweep.js';
@@ -46,6 +46,9 @@ export { Engine } from './train/engine.js';
 export { Trainer, type TrainerOptions } from './train/trainer.js';
 export { parseRunConfig, modelFromConfig, totalSteps } from './train/config.js';
 export { train, trainOnData, trainLoop, type TrainLoop, type TrainLoopResult } from './train/run.js';
+export { metaGradient, MetaSession, type MetaGradientOptions, type MetaGradientResult, type MetaSessionOptions, type MetaParameter } from './meta/meta-gradient.js';
+export { parseMetaProblem, type MetaProblem, type MetaShape } from './meta/problem.js';
+export { torchLinearInit } from './meta/torch-init.js';
 export { linearModel, mlpModel, mlp3Model, cnnModel, gruModel, convPoolModel } from './models/presets.js';
 export { validateModel, type ModelSpec, type LayerSpec } from './models/spec.js';
 export { compileModel, type ParamInfo } from './models/compile.js';
@@ -55,6 +58,6 @@ export type { StudyRunOptions, StudyRunResult } from './experiments/run-study.js
 /** Node only: runs one of the paper's studies end to end (sweep, summary, figures); see experiments/run-study.ts. */
 export async function runStudy(...args: Parameters<typeof import('./experiments/run-study.js').runStudy>): Promise<import('./experiments/run-study.js').StudyRunResult> {
   const specifier = './experiments/run-study.js'; // non-literal: bundlers leave the Node module out
-  const { runStudy: run } = (await import(/* @vite-ignore */ specifier)) as typeof import('./experiments/run-study.js');
+  const { runStudy: run } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as typeof import('./experiments/run-study.js');
   return run(...args);
 }

@@ -4,6 +4,7 @@
 // built wasm and the TypeScript side disagree, or when the table stops being a table.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import * as meta from '../assembly/abi/meta.js';
 import * as plan from '../assembly/abi/plan.js';
 import * as state from '../assembly/abi/state.js';
 import { compileWasm, instantiateWasm, type WasmExports } from '../src/engine/wasm.js';
@@ -14,7 +15,7 @@ const entries = (table: Record<string, number>) => Object.entries(table);
 describe('the engine boundary table', () => {
   it('the built engine was compiled from the same table as the TypeScript side (every constant, both ways)', async () => {
     const wasm = (await instantiateWasm<WasmExports>(await compileWasm('engine'))) as unknown as Record<string, unknown>;
-    const ts = { ...plan, ...state } as Record<string, number>;
+    const ts = { ...plan, ...state, ...meta } as Record<string, number>;
     for (const [name, value] of entries(ts)) {
       expect(wasm[name], `wasm export ${name}`).toBeInstanceOf(WebAssembly.Global);
       expect((wasm[name] as WebAssembly.Global).value, name).toBe(value);
@@ -24,7 +25,7 @@ describe('the engine boundary table', () => {
   });
 
   it('holds only `export const NAME = <integer>;` lines, readable by AssemblyScript and TypeScript', () => {
-    for (const file of ['assembly/abi/plan.ts', 'assembly/abi/state.ts']) {
+    for (const file of ['assembly/abi/plan.ts', 'assembly/abi/state.ts', 'assembly/abi/meta.ts']) {
       const code = source(file).split('\n').filter((line) => line.trim() && !line.trim().startsWith('//'));
       for (const line of code) expect(line, file).toMatch(/^export const [A-Z][A-Z0-9_]* = \d+;( \/\/.*)?$/);
     }

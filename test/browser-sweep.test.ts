@@ -7,8 +7,8 @@
 // Set MNIST1D_WEB_SCREENSHOT=/path.png to keep a screenshot of the finished page.
 // Without Chromium the file is skipped with one line, except under CI (./chromium.ts).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,22 +21,12 @@ import { InProcessExecutor } from '../src/sweep/in-process.js';
 import { runSweep } from '../src/sweep/sweep.js';
 import type { RunRecord } from '../src/train/types.js';
 import type { DatasetDelivery } from '../web/watched-executor.js';
+import { CHROMIUM_ARGS, serve, stopServer } from './browser-harness.js';
 import { findChromium } from './chromium.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const chromiumLookup = findChromium();
 if ('skip' in chromiumLookup) console.warn(chromiumLookup.skip);
-// PLATFORM-NOTES.md "Browser"; playwright adds a fresh --user-data-dir itself.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // 4 runs: logistic and MLP, two init seeds, 300 steps on 1000 samples.
 const GRID = {
@@ -44,43 +34,6 @@ const GRID = {
   axes: { model: ['linear', 'mlp'], seed: [1, 2] },
 };
 const WORKERS = 2;
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-};
-const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
-
-/** Serves `dir` under /isolated/ (with COOP/COEP) and /plain/ (without). */
-function serve(dir: string): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const [, mode, ...rest] = url.pathname.split('/');
-    const file = path.join(dir, path.normalize('/' + decodeURIComponent(rest.join('/'))));
-    const target = file.endsWith(path.sep) ? path.join(file, 'index.html') : file;
-    if (!['isolated', 'plain'].includes(mode) || !existsSync(target) || !statSync(target).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, {
-      'Content-Type': MIME[path.extname(target)] ?? 'application/octet-stream',
-      'Cache-Control': 'no-store',
-      ...(mode === 'isolated' ? ISOLATION : {}),
-    });
-    res.end(readFileSync(target));
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      resolve({ server, origin: `http://127.0.0.1:${port}` });
-    });
-  });
-}
 
 /** A record without its timings, which differ from run to run. */
 function untimed(record: RunRecord): Omit<RunRecord, 'wall_s' | 'steps_per_s'> {
@@ -129,8 +82,7 @@ describe.skipIf('skip' in chromiumLookup)('the browser page', () => {
 
   afterAll(async () => {
     await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await stopServer(server);
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 

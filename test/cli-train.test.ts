@@ -1,6 +1,7 @@
 // `mnist1d train` in-process: flags to run config, progress on stderr, summary and
 // --json record on stdout, and one-line errors with exit code 2.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defaultDatasetArgs } from '../src/data/args.js';
 import { runCli } from '../src/cli/main.js';
 import type { RunRecord } from '../src/train/types.js';
 
@@ -28,7 +29,7 @@ describe('mnist1d train', () => {
     const record = JSON.parse(stdout.at(-1)!) as RunRecord;
     expect(record.config).toEqual({
       model: 'mlp3', hidden: 12, optimizer: 'sgd', lr: 0.05, momentum: 0.5, weightDecay: 1e-4, batchSize: 50, epochs: 2,
-      batchOrder: 'shuffle', evalEvery: 8, seed: 7, shuffleSeq: true, dataset: { numSamples: 500, seed: 3 },
+      batchOrder: 'shuffle', evalEvery: 8, seed: 7, shuffleSeq: true, dataset: { ...defaultDatasetArgs(), numSamples: 500, seed: 3 },
     });
     expect(record.steps).toBe(16); // 2 epochs of 400 / 50
     expect(record.history.map((p) => p.step)).toEqual([0, 8, 16]);
@@ -57,7 +58,7 @@ describe('mnist1d train', () => {
     const { code, stdout } = await cli(['--model', 'linear', '--steps', '5', '--eval-every', '0', '--json']);
     expect(code).toBe(0);
     const record = JSON.parse(stdout.at(-1)!) as RunRecord;
-    expect(record.config).toMatchObject({ optimizer: 'adam', lr: 0.01, batchSize: 100, batchOrder: 'sequential', seed: 42, shuffleSeq: false, dataset: {} });
+    expect(record.config).toMatchObject({ optimizer: 'adam', lr: 0.01, batchSize: 100, batchOrder: 'sequential', seed: 42, shuffleSeq: false, dataset: defaultDatasetArgs() });
     expect(record.history.map((p) => p.step)).toEqual([5]);
   });
 

@@ -10,7 +10,7 @@ import type { Executor } from '../src/sweep/executor.js';
 import { FolderLock, LOCK_FILE, withFolderLock } from '../src/sweep/folder-lock.js';
 import { ResultsStore } from '../src/sweep/results-store.js';
 import { runSweep } from '../src/sweep/sweep.js';
-import { failedRecord, TaskError } from '../src/sweep/task.js';
+import { taskKinds } from '../src/experiments/task-kinds.js';
 import { configError } from './config-error.js';
 import { makeReadOnlyFolder } from './read-only-folder.js';
 
@@ -27,13 +27,15 @@ afterAll(() => {
 });
 
 /** An executor that counts the runs it is given and fails each at once. */
-function countingExecutor(): Executor & { runs: number } {
+function countingExecutor(gate?: Promise<unknown>): Executor & { runs: number } {
   return {
     concurrency: 1,
+    kinds: taskKinds,
     runs: 0,
     async run(task) {
+      await gate; // a first sweep's runs wait until the test has tried its second sweep
       this.runs++;
-      return failedRecord(task.config, new TaskError('TEST', 'not run'), 0);
+      return taskKinds.kinds[task.kind].failedRecord(task.config, 'TEST: not run', 0);
     },
     async close() {},
   };
@@ -59,14 +61,18 @@ describe('the folder lock', () => {
   it('refuses a second sweep on the same folder before it runs anything', async () => {
     const dir = tempDir();
     const configs = [{ model: 'linear', steps: 1 }, { model: 'linear', steps: 2 }];
-    const first = countingExecutor();
+    let secondSweep: Promise<unknown> = new Promise(() => {});
+    let started!: () => void;
+    const secondStarted = new Promise<void>((resolve) => (started = resolve));
+    const first = countingExecutor(secondStarted.then(() => secondSweep));
     const second = countingExecutor();
-    let secondSweep: Promise<unknown> | undefined;
     await runSweep(configs, {
       outDir: dir,
       executor: first,
       onEvent: (event) => {
-        if (event.type === 'sweep-start') secondSweep = runSweep(configs, { outDir: dir, resume: true, executor: second }).catch((error: unknown) => error);
+        if (event.type !== 'sweep-start') return;
+        secondSweep = runSweep(configs, { outDir: dir, resume: true, executor: second }).catch((error: unknown) => error);
+        started();
       },
     });
     const refusal = await secondSweep;

@@ -5,11 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '../src/schema.js';
 import { configError } from './config-error.js';
-import { fullRunConfig } from '../src/sweep/normalize.js';
+import { parseRunConfig } from '../src/train/config.js';
 import { RESULTS_FILE, ResultsStore } from '../src/sweep/results-store.js';
 
 // A stored 'train' record as a sweep writes it (fully-defaulted config, every RunRecord field).
-const config = fullRunConfig({ model: 'linear', steps: 10 });
+const config = parseRunConfig({ model: 'linear', steps: 10 });
 const record = (key: string, acc: number) => ({
   key,
   config,

@@ -1,18 +1,19 @@
 // The run config: paper defaults, per-model sizes, and errors that name the field,
 // the value and what is allowed; the model specs the configs describe.
 import { describe, expect, it } from 'vitest';
+import { defaultDatasetArgs } from '../src/data/args.js';
 import { compileModel } from '../src/models/compile.js';
 import { cnnModel } from '../src/models/presets.js';
 import { validateModel } from '../src/models/spec.js';
 import { ConfigError } from '../src/schema.js';
-import { fullRunConfig } from '../src/sweep/normalize.js';
+import { trainKind } from '../src/experiments/train-kind.js';
 import { checkBatchSize, modelFromConfig, parseRunConfig, totalSteps } from '../src/train/config.js';
 
 describe('parseRunConfig', () => {
   it('fills in the paper defaults', () => {
     expect(parseRunConfig({ model: 'cnn' })).toEqual({
       model: 'cnn', channels: 25, optimizer: 'adam', lr: 0.01, momentum: 0.9, weightDecay: 0, batchSize: 100, steps: 6000,
-      batchOrder: 'sequential', evalEvery: 250, seed: 42, shuffleSeq: false, dataset: {},
+      batchOrder: 'sequential', evalEvery: 250, seed: 42, shuffleSeq: false, dataset: defaultDatasetArgs(),
     });
     expect(parseRunConfig({ model: 'mlp' }).hidden).toBe(100);
     expect(parseRunConfig({ model: 'gru' }).hidden).toBe(6);
@@ -52,7 +53,7 @@ describe('parseRunConfig', () => {
     expect(() => checkBatchSize(config(400))).not.toThrow();
     expect(() => checkBatchSize(config(401))).toThrow(ConfigError);
     expect(() => checkBatchSize(config(500), 'runs[1]')).toThrow(/^runs\[1\]\.batchSize must be at most the training set's 400 examples \(runs\[1\]\.dataset\.numSamples 500 \* runs\[1\]\.dataset\.trainSplit 0\.8\), got 500$/);
-    expect(() => fullRunConfig({ model: 'mlp', batchSize: 500, dataset: { numSamples: 500 } })).toThrow(/^batchSize must be at most the training set's 400 examples/);
+    expect(() => trainKind.parseConfig({ model: 'mlp', batchSize: 500, dataset: { numSamples: 500 } }, 'runs[0]')).toThrow(/^runs\[0\]\.batchSize must be at most the training set's 400 examples/);
   });
 
   it('prefixes errors with where the config came from', () => {

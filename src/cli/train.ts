@@ -5,7 +5,7 @@
 // --dataset-shuffle-seq here: --seed is the init seed and --shuffle-seq the
 // notebook's fixed spatial shuffle of the positions (applied at training time).
 import { Option, type Command } from 'commander';
-import { trainingData } from '../data/dataset.js';
+import { featureMajorData } from '../data/dataset.js';
 import { makeDataset } from '../data/generator.js';
 import { MODEL_DEFAULTS, type ModelSizes } from '../models/presets.js';
 import { BATCH_ORDERS, MODEL_NAMES, OPTIMIZERS, POOL_KINDS, checkBatchSize, parseRunConfig, totalSteps, usesMomentum } from '../train/config.js';
@@ -91,7 +91,7 @@ async function runTrain(opts: Record<string, unknown>): Promise<RunRecord> {
   const engine = await Engine.create();
   checkRunMemory(config, engine.wasm, flagName);
   checkBatchSize(config, flagName);
-  const data = trainingData(await makeDataset(config.dataset));
+  const data = featureMajorData(await makeDataset(config.dataset));
   const progress = progressLine(totalSteps(config, data.y.length));
   try {
     return trainOnData(engine, data, config, progress.update);

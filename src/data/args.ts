@@ -74,6 +74,14 @@ export function trainCount(args: Pick<DatasetArgs, 'numSamples' | 'trainSplit'>)
  * fields are errors) and returns a complete, fresh DatasetArgs. Errors name the
  * fields as `where` says (a path prefix, or e.g. the CLI's flags).
  */
+/** Args objects parseDatasetArgs returned (frozen): validDatasetArgs passes them through unchecked. */
+const validated = new WeakSet<DatasetArgs>();
+
+/** `input` itself when parseDatasetArgs made it, else parseDatasetArgs(input): each args object is checked once. */
+export function validDatasetArgs(input: unknown, where: FieldNames = ''): DatasetArgs {
+  return validated.has(input as DatasetArgs) ? (input as DatasetArgs) : parseDatasetArgs(input, where);
+}
+
 export function parseDatasetArgs(input: unknown, where: FieldNames = ''): DatasetArgs {
   const args = parseConfig(schema, input ?? {}, where) as DatasetArgs;
   const field = (name: string) => fieldName(where, name);
@@ -98,7 +106,10 @@ export function parseDatasetArgs(input: unknown, where: FieldNames = ''): Datase
       field('numSamples'),
     );
   }
-  return { ...args, padding: [args.padding[0], args.padding[1]] };
+  const valid: DatasetArgs = { ...args, padding: [args.padding[0], args.padding[1]] };
+  Object.freeze(valid.padding);
+  validated.add(Object.freeze(valid));
+  return valid;
 }
 
 /** The reference's snake_case form, as in args.json (label_noise added). */

@@ -5,7 +5,7 @@
 import { ConfigError, integer, parseConfig } from '../schema.js';
 import { compileWasm, instantiateWasm, type WasmExports } from '../engine/wasm.js';
 import { z } from 'zod';
-import { generatedCount, parseDatasetArgs, trainCount } from './args.js';
+import { generatedCount, trainCount, validDatasetArgs } from './args.js';
 import type { Dataset, DatasetArgs } from './types.js';
 
 interface GeneratorExports extends WasmExports {
@@ -52,7 +52,7 @@ export class Generator {
     return new Generator(await instantiateWasm<GeneratorExports>(module ?? (await compileWasm('generator'))));
   }
 
-  /** make_dataset(args) (validated again here), with label noise on the training labels when args.labelNoise > 0. */
+  /** make_dataset(args) (validated unless parseDatasetArgs made them), with label noise on the training labels when args.labelNoise > 0. */
   make(input: DatasetArgs): Dataset {
     const ds = this.makeTransient(input);
     return {
@@ -72,7 +72,7 @@ export class Generator {
    * data at once (e.g. trainingData(generator.makeTransient(args))).
    */
   makeTransient(input: DatasetArgs): Dataset {
-    const args = parseDatasetArgs(input);
+    const args = validDatasetArgs(input);
     const n = generatedCount(args);
     const nTrain = trainCount(args);
     const F = args.finalSeqLength;
@@ -139,7 +139,7 @@ export function loadGenerator(): Promise<Generator> {
 
 /** Generates MNIST-1D; missing args take the paper's defaults. */
 export async function makeDataset(args: Partial<DatasetArgs> = {}): Promise<Dataset> {
-  const full = parseDatasetArgs(args); // bad args fail before the wasm loads
+  const full = validDatasetArgs(args); // bad args fail before the wasm loads
   return (await loadGenerator()).make(full);
 }
 

@@ -1,5 +1,6 @@
-// Node-only helpers for locating files that ship with the package (build/*.wasm,
-// dist/workers/*.js) whether the caller runs from src/ (vitest) or dist/src/.
+// Node-only helpers for locating and reading files that ship with the package
+// (dist/workers/*.js by package path, the wasm by the URL wasm.ts gives) whether the
+// caller runs from src/ (vitest) or dist/src/.
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -28,8 +29,12 @@ export function packagePath(relative: string): string {
 }
 
 /** Reads a package file, with a hint on how to make it when it is missing. */
-export async function readPackageFile(relative: string, hint: string): Promise<Uint8Array<ArrayBuffer>> {
-  const path = packagePath(relative);
-  if (!existsSync(path)) throw new Error(`${path} is missing: ${hint}`);
-  return readFile(path);
+export function readPackageFile(relative: string, hint: string): Promise<Uint8Array<ArrayBuffer>> {
+  return readFileAt(packagePath(relative), hint);
+}
+
+/** Reads a file (a path or a file: URL), with a hint on how to make it when it is missing. */
+export async function readFileAt(file: string | URL, hint: string): Promise<Uint8Array<ArrayBuffer>> {
+  if (!existsSync(file)) throw new Error(`${file instanceof URL ? fileURLToPath(file) : file} is missing: ${hint}`);
+  return readFile(file);
 }

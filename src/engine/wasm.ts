@@ -20,11 +20,12 @@ export class WasmAbort extends Error {
 const compiled = new Map<WasmModuleName, Promise<WebAssembly.Module>>();
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
-/** Compiles (once per name) build/<name>.wasm. */
+/** Compiles (once per name) build/<name>.wasm, found beside the code (see wasmUrl). */
 export function compileWasm(name: WasmModuleName): Promise<WebAssembly.Module> {
   let promise = compiled.get(name);
   if (!promise) {
-    promise = isNode ? compileFromFile(name) : compileFromUrl(name);
+    const url = wasmUrl(name);
+    promise = isNode ? readAndCompile(url) : fetchAndCompile(url);
     compiled.set(name, promise);
     promise.catch(() => compiled.delete(name));
   }
@@ -36,20 +37,24 @@ export function provideCompiledWasm(name: WasmModuleName, module: WebAssembly.Mo
   compiled.set(name, Promise.resolve(module));
 }
 
-async function compileFromFile(name: WasmModuleName): Promise<WebAssembly.Module> {
-  // A non-literal specifier keeps bundlers from pulling Node built-ins into the browser build.
-  const nodeFiles = './node-files.js';
-  const { readPackageFile } = (await import(/* @vite-ignore */ nodeFiles)) as typeof import('./node-files.js');
-  const bytes = await readPackageFile(`build/${name}.wasm`, 'run `npm run build:wasm` to build it');
-  return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+/**
+ * The module two folders above this file, in build/: the repository's build/ for the
+ * sources (src/engine/), the package's dist/build/ for the compiled code (dist/src/engine/).
+ * Literal URLs, so that bundlers (Vite, webpack) emit the wasm files as assets.
+ */
+function wasmUrl(name: WasmModuleName): URL {
+  return name === 'generator' ? new URL('../../build/generator.wasm', import.meta.url) : new URL('../../build/engine.wasm', import.meta.url);
 }
 
-async function compileFromUrl(name: WasmModuleName): Promise<WebAssembly.Module> {
-  // Literal URLs so that Vite emits the wasm files as assets.
-  const url =
-    name === 'generator'
-      ? new URL('../../build/generator.wasm', import.meta.url)
-      : new URL('../../build/engine.wasm', import.meta.url);
+async function readAndCompile(url: URL): Promise<WebAssembly.Module> {
+  // A non-literal specifier keeps bundlers from pulling Node built-ins into the browser build.
+  const nodeFiles = './node-files.js';
+  const { readFileAt } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeFiles)) as typeof import('./node-files.js');
+  const bytes = await readFileAt(url, 'run `npm run build:wasm` to build it');
+  return WebAssembly.compile(bytes);
+}
+
+async function fetchAndCompile(url: URL): Promise<WebAssembly.Module> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
   return WebAssembly.compile(await response.arrayBuffer());

@@ -5,10 +5,11 @@
 import { crashTestKind } from '../sweep/kinds/crash-test.js';
 import type { TaskKinds } from '../sweep/task-kind.js';
 import { lotteryChainKind } from './lottery-chain.js';
+import { metalearnLrKind } from './metalearn-lr-task.js';
 import { trainKind } from './train-kind.js';
 
 export const taskKinds: TaskKinds = {
-  kinds: { train: trainKind, 'lottery-chain': lotteryChainKind },
+  kinds: { train: trainKind, 'lottery-chain': lotteryChainKind, 'metalearn-lr': metalearnLrKind },
   plain: 'train',
 };
 

@@ -5,7 +5,7 @@ import { defaultDatasetArgs } from '../data/args.js';
 import type { DatasetArgs } from '../data/types.js';
 import { ConfigError } from '../schema.js';
 import { canonicalJson } from '../sweep/canonical.js';
-import { fullRunConfig } from '../sweep/normalize.js';
+import { checkBatchSize, parseRunConfig } from '../train/config.js';
 import type { TaskKind } from '../sweep/task-kind.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { runCost } from '../train/cost.js';
@@ -14,7 +14,11 @@ import { trainOnData } from '../train/run.js';
 import type { RunConfig, RunRecord } from '../train/types.js';
 
 export const trainKind: TaskKind<RunConfig> = {
-  parseConfig: fullRunConfig,
+  parseConfig(config, where) {
+    const parsed = parseRunConfig(config, where);
+    checkBatchSize(parsed, where); // the run trains on its config's dataset
+    return parsed;
+  },
   datasets(config, listed, where) {
     if (listed.length) throw new ConfigError(`${where} must be empty: a run trains on its config's "dataset", got ${listed.length} dataset(s)`, where);
     return [config.dataset as DatasetArgs];

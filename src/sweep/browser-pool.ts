@@ -1,5 +1,7 @@
 // The browser side of the worker pool: module Web Workers running
-// workers/browser-trainer.ts (Vite bundles it from the literal URL below).
+// workers/browser-trainer (bundlers follow the literal URL below). The URL names the
+// compiled .js, which the package ships as dist/workers/browser-trainer.js; in this
+// repository's sources only the .ts exists and Vite resolves the .js to it.
 // A dead Web Worker is noticed through its 'error' and 'messageerror' events.
 import { compileWasm } from '../engine/wasm.js';
 import { WorkerPool, type WorkerFactory, type WorkerHandle } from './pool.js';
@@ -27,7 +29,7 @@ export async function createBrowserPool(options: BrowserPoolOptions): Promise<Wo
 }
 
 export const browserWorkerFactory: WorkerFactory = (): WorkerHandle => {
-  const worker = new Worker(new URL('../../workers/browser-trainer.ts', import.meta.url), { type: 'module' });
+  const worker = new Worker(new URL('../../workers/browser-trainer.js', import.meta.url), { type: 'module' });
   return {
     endpoint: worker,
     onDeath(listener) {

@@ -15,7 +15,8 @@ import { ConfigError } from '../schema.js';
 import { checkRunMemory } from '../train/memory.js';
 import type { RunConfig } from '../train/types.js';
 import { canonicalJson, hashKey } from './canonical.js';
-import { describeValue, fullRunConfig, rejectRepeats } from './normalize.js';
+import { checkBatchSize, parseRunConfig } from '../train/config.js';
+import { describeValue, rejectRepeats } from './normalize.js';
 
 type Json = Record<string, unknown>;
 
@@ -61,7 +62,8 @@ export function expandGrid(grid: unknown, options: ExpandOptions = {}): RunConfi
   for (let i = 0; i < entries.count; i++) {
     const entry = entries.at(i);
     const config = withWhere(entry, () => {
-      const parsed = fullRunConfig(entry.config);
+      const parsed = parseRunConfig(entry.config);
+      checkBatchSize(parsed);
       if (options.kernels) checkRunMemory(parsed, options.kernels);
       return parsed;
     });

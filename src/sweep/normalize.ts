@@ -5,22 +5,15 @@
 import { parseDatasetArgs } from '../data/args.js';
 import type { KernelSizes } from '../models/compile.js';
 import { ConfigError } from '../schema.js';
-import { checkBatchSize, parseRunConfig } from '../train/config.js';
+import { parseRunConfig } from '../train/config.js';
 import type { RunConfig } from '../train/types.js';
 import { hashKey } from './canonical.js';
 import { kindNamed, type TaskKinds } from './task-kind.js';
 import type { PreparedTask } from './task.js';
 
-/** parseRunConfig (and checkBatchSize), then the dataset args fully defaulted. */
-export function fullRunConfig(input: unknown, where = ''): RunConfig {
-  const config = parseRunConfig(input, where);
-  checkBatchSize(config, where);
-  return { ...config, dataset: parseDatasetArgs(config.dataset, join(where, 'dataset')) };
-}
-
 /** The stable key of a run config (16 hex digits). */
 export function runKey(config: unknown): string {
-  return hashKey(fullRunConfig(config));
+  return hashKey(parseRunConfig(config));
 }
 
 /**

@@ -6,7 +6,7 @@
 // them (it must also accept that kind's failed records), else by the envelope alone.
 import { z } from 'zod';
 import { finite, integer, oneOf, parseConfig } from '../schema.js';
-import { fullRunConfig } from './normalize.js';
+import { parseRunConfig } from '../train/config.js';
 
 /** Per kind ('train' for records without `kind`), the schema of its records. */
 export type RecordSchemas = Readonly<Record<string, z.ZodType>>;
@@ -44,6 +44,6 @@ export function checkRecord(record: unknown, schemas: RecordSchemas = {}): void 
   if (schema) parseConfig(schema, record);
   else if (kind === undefined) {
     parseConfig(trainRecord, record);
-    fullRunConfig((record as { config: unknown }).config, 'config');
+    parseRunConfig((record as { config: unknown }).config, 'config');
   }
 }

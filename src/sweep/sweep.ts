@@ -221,14 +221,14 @@ class ProgressTracker {
 async function openStore(outDir: string, resume: boolean, retryFailed: boolean): Promise<ResultsStore> {
   if (!isNode) throw new ConfigError('outDir needs Node: in a browser, keep the returned records instead', 'outDir');
   const module = './results-store.js'; // not a literal: keeps node:fs out of browser bundles
-  const { ResultsStore } = (await import(/* @vite-ignore */ module)) as typeof import('./results-store.js');
+  const { ResultsStore } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ module)) as typeof import('./results-store.js');
   return ResultsStore.open(outDir, { resume, retryFailed });
 }
 
 async function defaultExecutor(kinds: TaskKinds, workers: number | undefined, pending: number): Promise<Executor> {
   if (isNode) {
     const module = './node-pool.js';
-    const { createNodePool, defaultWorkerCount } = (await import(/* @vite-ignore */ module)) as typeof import('./node-pool.js');
+    const { createNodePool, defaultWorkerCount } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ module)) as typeof import('./node-pool.js');
     return createNodePool({ kinds, size: Math.min(workers ?? defaultWorkerCount(), pending) });
   }
   const { createBrowserPool, defaultWorkerCount } = await import('./browser-pool.js');

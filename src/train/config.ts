@@ -72,7 +72,7 @@ export function parseRunConfig(input: unknown, where: FieldNames = ''): RunConfi
       at('momentum'),
     );
   }
-  parseDatasetArgs(config.dataset, nestedNames(where, 'dataset'));
+  const dataset = parseDatasetArgs(config.dataset, nestedNames(where, 'dataset'));
   const { steps, epochs, hidden, channels, pool, ...rest } = config;
   return {
     ...rest,
@@ -80,7 +80,7 @@ export function parseRunConfig(input: unknown, where: FieldNames = ''): RunConfi
     ...(sizes.channels !== undefined && { channels: channels ?? sizes.channels }),
     ...(sizes.pool !== undefined && { pool: pool ?? sizes.pool }),
     ...(epochs !== undefined ? { epochs } : { steps: steps ?? DEFAULT_STEPS }),
-    dataset: config.dataset as RunConfig['dataset'],
+    dataset, // complete and frozen: the dataset code trusts it without checking again
   };
 }
 

@@ -25,7 +25,7 @@ export interface RunConfig {
   evalEvery: number; // 0 = evaluate only at the end
   seed: number; // init seed (batch-order shuffles derive from it too)
   shuffleSeq: boolean; // the notebook's fixed spatial permutation of the 40 positions
-  dataset: Partial<DatasetArgs>;
+  dataset: Partial<DatasetArgs>; // parseRunConfig fills in every field
 }
 
 /** Metrics at one evaluation. Accuracies are fractions in [0, 1]. */
