@@ -35,9 +35,23 @@ describe('mnist1d train', () => {
     expect(record.history.map((p) => p.step)).toEqual([0, 8, 16]);
     expect(stdout[0]).toBe('mlp3 hidden 12 (spatially shuffled): ok');
     expect(stdout[1]).toMatch(/^test accuracy \d+\.\d%, test loss \d+\.\d{4}; train accuracy \d+\.\d%, train loss \d+\.\d{4}$/);
-    expect(stdout[2]).toMatch(/^16 steps in \d+\.\d\d s \(\d+ training steps\/s\)$/);
+    // the rate beside the training time it counts, evaluation apart
+    const timing = /^16 steps in (\d+\.\d\d) s: (\d+\.\d\d) s training \((\d+) steps\/s\), (\d+\.\d\d) s evaluation and setup$/.exec(stdout[2]);
+    expect(timing).not.toBeNull();
+    const [wall, training, rate, rest] = timing!.slice(1).map(Number);
+    expect(training + rest).toBeCloseTo(wall, 1);
+    expect(Math.abs(rate - record.steps_per_s)).toBeLessThan(1);
+    expect(training).toBeCloseTo(16 / record.steps_per_s, 2);
     expect(stderr.trim().split('\n')).toHaveLength(3); // one progress line per evaluation (not a terminal)
     expect(stderr).toMatch(/^step {2}0\/16 {2}train loss \d\.\d{3} acc \d+\.\d%/);
+  });
+
+  it('exits 3 when the run diverges, after printing its summary and record', async () => {
+    const { code, stdout, stderr } = await cli(['--model', 'mlp', '--lr', '1e30', '--steps', '20', '--num-samples', '200', '--batch-size', '10', '--json']);
+    expect(code).toBe(3);
+    expect(stdout[0]).toMatch(/^mlp hidden 100: diverged — the training loss became non-finite/);
+    expect((JSON.parse(stdout.at(-1)!) as RunRecord).status).toBe('diverged');
+    expect(stderr.trim().split('\n').at(-1)).toBe('mnist1d: the run diverged (the summary above says why)');
   });
 
   it('uses the paper defaults and the generator seed 42', async () => {
@@ -56,6 +70,12 @@ describe('mnist1d train', () => {
     [['--model', 'mlp', '--batch-size', '0'], 'mnist1d: --batch-size must be an integer >= 1 and <= 65536, got 0'],
     [['--model', 'convpool', '--pool', 'sum'], 'mnist1d: --pool must be one of none, stride, max, avg, l2, got "sum"'],
     [['--model', 'mlp', '--num-samples', '3'], 'mnist1d: --num-samples must be an integer >= 10'],
+    [['--model', 'mlp', '--lr', '0.1', '--lr', '0.2'], 'mnist1d: --lr was given twice (--lr 0.1, then --lr 0.2): give it once'],
+    [['--model', 'mlp', '--model', 'cnn'], 'mnist1d: --model was given twice (--model mlp, then --model cnn): give it once'],
+    [['--model', 'mlp', '--json', '--json'], 'mnist1d: --json was given twice: give it once'],
+    [['--model', 'mlp', '--batch-size', '500', '--num-samples', '500'], "mnist1d: --batch-size must be at most the training set's 400 examples (--num-samples 500 * --train-split 0.8), got 500"],
+    [['--model', 'mlp', '--momentum', '0.9'], 'mnist1d: --momentum does not apply to --optimizer adam, which does not use it: leave it out'],
+    [['--model', 'mlp', '--optimizer', 'rmsprop', '--momentum', '0.5'], 'mnist1d: --momentum applies to --optimizer sgd only; rmsprop does not use it'],
   ])('rejects %j with one line and exit code 2', async (args, message) => {
     const { code, stderr } = await cli(args);
     expect(code).toBe(2);

@@ -1,6 +1,6 @@
 // .npy / .npz encoding and decoding, the reference .npy files, saveDataset in
 // every format (read back), its all-or-nothing write, and the float32 copy.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,18 @@ describe('saveDataset', () => {
     expect(fromNpy(readFileSync(join(dir, 't.npy'))).data).toEqual(ds.t);
     const args = JSON.parse(readFileSync(join(dir, 'args.json'), 'utf8'));
     expect(args).toMatchObject({ num_samples: 50, train_split: 0.6, final_seq_length: 7, padding: [36, 60], label_noise: 0 });
+  });
+
+  it('saved again in another format, leaves only the files of the new format (and files it does not know)', async () => {
+    const dir = tempDir();
+    await saveDataset(ds, dir, { format: 'npy' });
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    await saveDataset(ds, dir, { format: 'json' });
+    expect(readdirSync(dir).sort()).toEqual(['mnist1d.json', 'notes.txt']);
+    await saveDataset(ds, dir, { format: 'csv' });
+    expect(readdirSync(dir).sort()).toEqual(['args.json', 'notes.txt', 't.csv', 'x.csv', 'x_test.csv']);
+    await saveDataset(ds, dir, { format: 'npz' });
+    expect(readdirSync(dir).sort()).toEqual(['args.json', 'mnist1d.npz', 'notes.txt']);
   });
 
   it('writes float32 npz', async () => {

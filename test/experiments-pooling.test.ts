@@ -16,6 +16,8 @@ describe('pooling --quick', () => {
     for (const pool of ['max', 'avg', 'l2']) expect(e[`${pool}.2000`], pool).toBeGreaterThan(e['none.2000'] as number);
     expect(e.minGapSmallest).toBeGreaterThan(0);
     expect(e.meanGapLargest).toBeLessThan((e.meanGapSmallest as number) / 2);
+    // "pooled" means the pooling layers: the summary says that stride 2 is left out
+    expect(summary.markdown).toMatch(/the pooled models \(max pool, average pool and L2 pool; stride 2 is not pooling and is left out\) lead no pooling by/);
     expectFigure(dir, 'pooling', ['training examples', 'test accuracy (%)', 'no pooling', 'max pool', 'L2 pool']);
   });
 });

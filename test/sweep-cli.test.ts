@@ -5,7 +5,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { parseWorkers } from '../src/cli/sweep.js';
 import { expandGrid } from '../src/sweep/grid.js';
 import { runKey } from '../src/sweep/normalize.js';
 
@@ -103,6 +104,22 @@ describe('mnist1d sweep', () => {
     expect(keys.every((key) => expectedKeys.includes(key))).toBe(true);
   });
 
+  it('on SIGTERM before any run finished, says that nothing was written instead of naming a missing results.jsonl', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const slow = { runs: [{ model: 'mlp', hidden: 256, steps: 200000, evalEvery: 0, dataset: { numSamples: 1000 } }] };
+    const child = spawn(process.execPath, [bin, 'sweep', '--grid', writeGrid(dir, slow), '--workers', '1', '--out', out], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    while (!stderr.includes('runs to do')) await new Promise((wait) => setTimeout(wait, 50));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/sweep cancelled before any run finished \(no .*results\.jsonl was written\): run it again to start over\n$/);
+    expect(existsSync(join(out, 'results.jsonl'))).toBe(false);
+  });
+
   it('refuses an output folder that has results unless --resume', () => {
     const dir = tempDir();
     const out = join(dir, 'out');
@@ -131,10 +148,41 @@ describe('mnist1d sweep', () => {
     expect(workers.stderr).toBe('mnist1d: --workers must be an integer >= 1, got "0"\n');
   });
 
-  it('documents the grid format with an example in --help', () => {
+  it('caps --workers at the number of cores, with a warning', () => {
+    const warn = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(parseWorkers('16', 16)).toBe(16);
+    expect(warn).not.toHaveBeenCalled();
+    expect(parseWorkers('64', 16)).toBe(16);
+    expect(warn).toHaveBeenCalledWith('mnist1d: --workers 64 is more than the 16 cores of this machine: using 16 (more workers would only add memory)');
+    warn.mockRestore();
+  });
+
+  it('exits 3 while runs are recorded as failed, keeping every record; --retry-failed runs them again', () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const results = join(out, 'results.jsonl');
+    const file = writeGrid(dir, { base: { model: 'linear', steps: 20, dataset: { numSamples: 200 } }, axes: { seed: [1, 2] } });
+    expect(cli(['sweep', '--grid', file, '--out', out]).status).toBe(0);
+    const [first, second] = readFileSync(results, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const failed = { ...first, status: 'failed', reason: 'WORKER_EXIT: the worker exited', train_loss: null, train_acc: null, test_loss: null, test_acc: null, steps: 0, steps_per_s: 0, history: [] };
+    writeFileSync(results, JSON.stringify(failed) + '\n' + JSON.stringify(second) + '\n');
+    const resumed = cli(['sweep', '--grid', file, '--out', out, '--resume']);
+    expect(resumed.status).toBe(3);
+    expect(resumed.stderr).toMatch(/mnist1d: 1 of 2 runs failed \(their records say why\); run them again with --resume --retry-failed\n$/);
+    expect(recordKeys(results)).toHaveLength(2);
+    expect(cli(['sweep', '--grid', file, '--out', out, '--retry-failed']).status).toBe(2); // needs --resume
+    const retried = cli(['sweep', '--grid', file, '--out', out, '--resume', '--retry-failed']);
+    expect(retried.status).toBe(0);
+    expect(retried.stdout).toMatch(/2 runs \(1 skipped as already done\), 0 failed/);
+    const lines = readFileSync(results, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((r) => [r.key, r.status])).toEqual([[second.key, 'ok'], [first.key, 'ok']]); // the failed record replaced
+    expect(lines[1].test_acc).toBe(first.test_acc);
+  });
+
+  it('documents the grid format with an example, --retry-failed and the exit codes in --help', () => {
     const help = cli(['sweep', '--help']);
     expect(help.status).toBe(0);
-    for (const text of ['--grid <file>', '--workers <n>', '--out <dir>', '--resume', '"axes"', '"runs"', 'dataset.<arg>', 'Example:']) {
+    for (const text of ['--grid <file>', '--workers <n>', '--out <dir>', '--resume', '--retry-failed', 'Exit status:', '3 finished', '"axes"', '"runs"', 'dataset.<arg>', 'Example:']) {
       expect(help.stdout).toContain(text);
     }
   });

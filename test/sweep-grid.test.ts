@@ -144,4 +144,11 @@ describe('run keys', () => {
     expect(describeTask(run, taskKinds)).toBe('cnn c=30 adam lr=0.01 seed=2 labelNoise=0.15');
     expect(describeTask({ kind: 'lottery-chain', config: { hidden: 500, criterion: 'magnitude', seed: 43, levels: 100 } }, taskKinds)).toBe('lottery-chain magnitude seed=43');
   });
+
+  it('tells runs apart that differ in the spatial shuffle or the dataset seed', () => {
+    const [plain, shuffled, otherData] = normalizeTasks([{ model: 'gru' }, { model: 'gru', shuffleSeq: true }, { model: 'gru', dataset: { seed: 43, shuffleSeq: true } }], taskKinds);
+    expect(describeTask(plain, taskKinds)).toBe('gru h=6 adam lr=0.01 seed=42');
+    expect(describeTask(shuffled, taskKinds)).toBe('gru h=6 adam lr=0.01 seed=42 shuffled');
+    expect(describeTask(otherData, taskKinds)).toBe('gru h=6 adam lr=0.01 seed=42 dataset.shuffleSeq=true dataset.seed=43');
+  });
 });

@@ -270,3 +270,15 @@ function collectViews(value: unknown, out: { view: ArrayBufferView; length: numb
   }
   for (const item of Object.values(value)) collectViews(item, out, seen);
 }
+
+describe('sweep progress', () => {
+  it('weighs runs by their cost: after the one long run, the ETA is a small part of the time taken', async () => {
+    const long = { model: 'mlp', hidden: 200, steps: 600, evalEvery: 0, dataset: { numSamples: 1000 } };
+    const short = (seed: number) => ({ model: 'linear', steps: 5, evalEvery: 0, seed, dataset: { numSamples: 1000 } });
+    const events: SweepEvent[] = [];
+    await runSweep([long, short(1), short(2), short(3)], { executor: new InProcessExecutor(taskKinds), onEvent: (e) => events.push(e) });
+    const afterLong = events.find((e): e is Extract<SweepEvent, { type: 'progress' }> => e.type === 'progress' && e.done === 1)!;
+    expect(afterLong.etaS).not.toBeNull();
+    expect(afterLong.etaS!).toBeLessThan(0.1 * afterLong.elapsedS); // counting runs equally said 3 x elapsed
+  });
+});

@@ -61,12 +61,40 @@ describe('ResultsStore', () => {
     expect(lines.slice(0, 3).map((line) => JSON.parse(line).key)).toEqual(['a', 'b', 'c']);
   });
 
-  it('never parses a torn line as data, even one that happens to be valid JSON', () => {
+  it('keeps a whole valid last line that lacks its newline (not re-run), adding the newline; a torn one is never parsed', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, RESULTS_FILE), JSON.stringify(record('a', 0.5)) + '\n' + JSON.stringify(record('b', 0.6)));
+    const path = join(dir, RESULTS_FILE);
+    const lines = [JSON.stringify(record('a', 0.5)), JSON.stringify(record('b', 0.6))];
+    writeFileSync(path, lines.join('\n'));
     const store = ResultsStore.open(dir, { resume: true });
-    expect(store.has('a')).toBe(true);
-    expect(store.has('b')).toBe(false);
+    expect([store.has('a'), store.has('b'), store.repairedBytes]).toEqual([true, true, 0]);
+    expect(readFileSync(path, 'utf8')).toBe(lines.join('\n') + '\n');
+    store.append(record('c', 0.7));
+    store.close();
+    expect(readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line).key)).toEqual(['a', 'b', 'c']);
+    for (const cut of [1, 40, lines[1].length - 1]) {
+      writeFileSync(path, lines[0] + '\n' + lines[1].slice(0, cut));
+      const reopened = ResultsStore.open(dir, { resume: true });
+      expect([reopened.has('a'), reopened.has('b')]).toEqual([true, false]);
+      reopened.close();
+    }
+  });
+
+  it('keeps one record per key on resume (the last), rewriting the file; with retryFailed drops failed records', () => {
+    const dir = tempDir();
+    const path = join(dir, RESULTS_FILE);
+    const failed = { ...record('b', 0), status: 'failed', reason: 'WORKER_EXIT: gone', train_loss: null, train_acc: null, test_loss: null, test_acc: null, steps: 0, steps_per_s: 0, history: [] };
+    const text = [record('a', 0.5), record('b', 0.6), record('a', 0.7), failed, record('c', 0.8)].map((r) => JSON.stringify(r) + '\n').join('');
+    writeFileSync(path, text);
+    const store = ResultsStore.open(dir, { resume: true });
+    expect([store.size, store.get('a')!.test_acc, store.get('b')!.status]).toEqual([3, 0.7, 'failed']);
+    store.close();
+    const keys = () => readFileSync(path, 'utf8').trim().split('\n').map((line) => `${JSON.parse(line).key}:${JSON.parse(line).status}`);
+    expect(keys()).toEqual(['a:ok', 'b:failed', 'c:ok']);
+    const retrying = ResultsStore.open(dir, { resume: true, retryFailed: true });
+    expect([retrying.size, retrying.has('b')]).toEqual([2, false]);
+    retrying.close();
+    expect(keys()).toEqual(['a:ok', 'c:ok']);
   });
 
   it('refuses an existing results file unless resuming, naming the file and the way out', () => {

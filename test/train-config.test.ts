@@ -6,7 +6,8 @@ import { compileModel } from '../src/models/compile.js';
 import { cnnModel } from '../src/models/presets.js';
 import { validateModel } from '../src/models/spec.js';
 import { ConfigError } from '../src/schema.js';
-import { modelFromConfig, parseRunConfig, totalSteps } from '../src/train/config.js';
+import { trainKind } from '../src/experiments/train-kind.js';
+import { checkBatchSize, modelFromConfig, parseRunConfig, totalSteps } from '../src/train/config.js';
 
 describe('parseRunConfig', () => {
   it('fills in the paper defaults', () => {
@@ -33,9 +34,26 @@ describe('parseRunConfig', () => {
     [{ model: 'convpool', pool: 'sum' }, /^pool must be one of none, stride, max, avg, l2, got "sum"$/],
     [{ model: 'mlp', optimiser: 'sgd' }, /^unknown field optimiser$/],
     [{ model: 'mlp', dataset: { numSamples: 3 } }, /^dataset\.numSamples must be an integer >= 10/],
+    [{ model: 'mlp', momentum: 0.5 }, /^momentum applies to optimizer sgd only; adam does not use it: leave it out, got momentum 0\.5$/],
+    [{ model: 'mlp', optimizer: 'rmsprop', momentum: 0 }, /^momentum applies to optimizer sgd only; rmsprop does not use it/],
   ])('rejects %j', (input, message) => {
     expect(() => parseRunConfig(input)).toThrow(ConfigError);
     expect(() => parseRunConfig(input)).toThrow(message);
+  });
+
+  it('accepts back the default momentum a parsed config holds with any optimizer, so keys stay as they are', () => {
+    const parsed = parseRunConfig({ model: 'mlp' });
+    expect(parsed.momentum).toBe(0.9);
+    expect(parseRunConfig(parsed)).toEqual(parsed);
+    expect(parseRunConfig({ model: 'mlp', optimizer: 'sgd', momentum: 0.5 }).momentum).toBe(0.5);
+  });
+
+  it('refuses a batch larger than the training set of its dataset, naming both numbers', () => {
+    const config = (batchSize: number) => parseRunConfig({ model: 'mlp', batchSize, dataset: { numSamples: 500 } });
+    expect(() => checkBatchSize(config(400))).not.toThrow();
+    expect(() => checkBatchSize(config(401))).toThrow(ConfigError);
+    expect(() => checkBatchSize(config(500), 'runs[1]')).toThrow(/^runs\[1\]\.batchSize must be at most the training set's 400 examples \(runs\[1\]\.dataset\.numSamples 500 \* runs\[1\]\.dataset\.trainSplit 0\.8\), got 500$/);
+    expect(() => trainKind.parseConfig({ model: 'mlp', batchSize: 500, dataset: { numSamples: 500 } }, 'runs[0]')).toThrow(/^runs\[0\]\.batchSize must be at most the training set's 400 examples/);
   });
 
   it('prefixes errors with where the config came from', () => {

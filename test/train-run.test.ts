@@ -32,6 +32,14 @@ function syntheticData(n: number, features = 40): TrainingData {
 }
 
 describe('trainOnData', () => {
+  it('refuses a batch larger than the training data instead of wrapping around it', () => {
+    // data: 800 training examples
+    expect(() => trainOnData(engine, data, parseRunConfig({ model: 'linear', steps: 1, batchSize: 801, dataset: { numSamples: 5000 } }))).toThrow(
+      /^batchSize must be at most the 800 training examples of the data, got 801$/,
+    );
+    expect(trainOnData(engine, data, parseRunConfig({ model: 'linear', steps: 1, batchSize: 800 })).status).toBe('ok');
+  });
+
   it('evaluates at step 0, every evalEvery steps and at the end, reporting progress', () => {
     const progress: RunProgress[] = [];
     const record = trainOnData(engine, data, parseRunConfig({ model: 'mlp', steps: 130, evalEvery: 50 }), (p) => progress.push(p));

@@ -36,11 +36,14 @@ const MIN_CHANNELS = 30;
 const GW0: StaticArray<f32> = [0.25, -1.0 / 6.0, -1.0 / 6.0, 1.0 / 24.0, 1.0 / 24.0, 0];
 const GW1: StaticArray<f32> = [0, -1.0 / 6.0, 1.0 / 6.0, 1.0 / 12.0, -1.0 / 12.0, 1];
 
-/** Floats of scratch a conv needs for the Winograd kernels at batch ld; 0 when it does not take them. */
-export function winogradScratchFloats(Cin: i32, Lin: i32, Cout: i32, Lout: i32, K: i32, S: i32, P: i32, ld: i32): i32 {
+/**
+ * Floats of scratch a conv needs for the Winograd kernels at batch ld; 0 when it does not
+ * take them. Counted in f64 (exact here), so a shape too large for the engine reports its true size.
+ */
+export function winogradScratchFloats(Cin: i32, Lin: i32, Cout: i32, Lout: i32, K: i32, S: i32, P: i32, ld: i32): f64 {
   if (K != 3 || S != 2 || P != 1 || Cin < MIN_CHANNELS || Cout < MIN_CHANNELS || Lout < BLOCK) return 0;
-  const blocks = Lout / BLOCK;
-  return 3 * TERMS * Cout * Cin + blocks * (2 * TERMS * Cin + 4 * Cout) * ld + TERMS * max(Cin, Cout) * ld + 2 * ld;
+  const blocks = <f64>(Lout / BLOCK), ci = <f64>Cin, co = <f64>Cout, l = <f64>ld;
+  return 3 * TERMS * co * ci + blocks * (2 * TERMS * ci + 4 * co) * l + TERMS * max(ci, co) * l + 2 * l;
 }
 
 // Addresses of the scratch's parts, in the header's order: each follows from the

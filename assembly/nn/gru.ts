@@ -41,21 +41,22 @@ import { transposeStrided } from "./transpose";
   return 3 * H * (H + 3);
 }
 
-/** Workspace floats per direction: (T+1) + 4T + 4T + T + 1 blocks of H*Bp. */
+/** Workspace floats per direction: (T+1) + 4T + 4T + T + 1 blocks of H*Bp (N: i32 in the kernels, i64 when sizing). */
 // @ts-ignore: decorator
-@inline function directionFloats(Bp: i32, T: i32, H: i32): i32 {
+@inline function directionFloats<N>(Bp: N, T: N, H: N): N {
   return (10 * T + 2) * H * Bp;
 }
 
-/** Floats before the first direction: xT, ones and the sums scratch. */
+/** Floats before the first direction: xT, ones and the sums scratch (N as directionFloats). */
 // @ts-ignore: decorator
-@inline function sharedFloats(Bp: i32, T: i32, H: i32): i32 {
+@inline function sharedFloats<N>(Bp: N, T: N, H: N): N {
   return T * Bp + Bp + ((3 * H * H + 7 * H + 3) & ~3);
 }
 
-export function gruWorkspaceFloats(B: i32, T: i32, H: i32, D: i32): i32 {
-  const Bp = paddedBatch(B);
-  return sharedFloats(Bp, T, H) + D * directionFloats(Bp, T, H);
+/** Workspace floats for batch B; counted in 64 bits, so a shape too large for the engine reports its true size. */
+export function gruWorkspaceFloats(B: i32, T: i32, H: i32, D: i32): f64 {
+  const Bp = <i64>paddedBatch(B);
+  return <f64>(sharedFloats<i64>(Bp, <i64>T, <i64>H) + <i64>D * directionFloats<i64>(Bp, <i64>T, <i64>H));
 }
 
 // The current direction's parameter and workspace addresses (module globals, not a heap object:
@@ -81,7 +82,7 @@ function setDirection(d: i32, Bp: i32, T: i32, H: i32, params: usize, workspace:
   bih = whh + <usize>(3 * H * H) * 4;
   bhh = bih + <usize>(3 * H) * 4;
   block = <usize>(H * Bp) * 4;
-  hs = workspace + <usize>(sharedFloats(Bp, T, H) + d * directionFloats(Bp, T, H)) * 4;
+  hs = workspace + <usize>(sharedFloats<i32>(Bp, T, H) + d * directionFloats<i32>(Bp, T, H)) * 4;
   gates = hs + <usize>(T + 1) * block;
   grads = gates + <usize>(4 * T) * block;
   dOutT = grads + <usize>(4 * T) * block;

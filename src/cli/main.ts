@@ -5,7 +5,8 @@ import { registerSweep } from './sweep.js';
 import { registerRun } from './run.js';
 import { registerGenerate } from './generate.js';
 import { registerTrain } from './train.js';
-import { CancelledError, UsageError } from './errors.js';
+import { CancelledError, EXIT_CODES_HELP, RunsFailedError, UsageError } from './errors.js';
+import { refuseRepeatedFlags } from './repeated-flags.js';
 
 type Register = (program: Command) => void;
 const commands: Register[] = [];
@@ -19,8 +20,10 @@ export async function runCli(argv: string[]): Promise<number> {
     .description('MNIST-1D in WebAssembly SIMD: exact dataset generator, fast training, parallel sweeps')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.trimEnd() + '\n') })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP);
   for (const register of commands) register(program);
+  refuseRepeatedFlags(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -31,6 +34,10 @@ export async function runCli(argv: string[]): Promise<number> {
     if (error instanceof ConfigError || error instanceof UsageError) {
       console.error(`mnist1d: ${error.message}`);
       return 2;
+    }
+    if (error instanceof RunsFailedError) {
+      console.error(`mnist1d: ${error.message}`);
+      return 3;
     }
     if (error instanceof CancelledError) {
       console.error(`mnist1d: ${error.message}`);

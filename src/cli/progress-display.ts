@@ -2,6 +2,7 @@
 // failures, ETA) and one bar per worker lane (its run and step), via cli-progress;
 // retries and failures are logged above the bars. Otherwise (a pipe, a CI log):
 // one plain line per finished run, retry or failure, none per step.
+import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { SweepEvent } from '../sweep/events.js';
 import { TaskError, type TaskRecord } from '../sweep/task.js';
@@ -45,7 +46,7 @@ export async function runWithDisplay<T>(options: { title: string; resultsPath: s
     return await job({ signal: controller.signal, onEvent: (event) => display.onEvent(event) });
   } catch (error) {
     if (error instanceof TaskError && error.code === 'ABORTED') {
-      throw new CancelledError(`${options.title} cancelled; finished runs are in ${options.resultsPath}: run again with --resume to finish it`);
+      throw new CancelledError(cancelledMessage(options.title, options.resultsPath));
     }
     throw error;
   } finally {
@@ -53,6 +54,12 @@ export async function runWithDisplay<T>(options: { title: string; resultsPath: s
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
   }
+}
+
+/** What a cancelled job says: where its finished runs are, or that none finished (no results file was written). */
+export function cancelledMessage(title: string, resultsPath: string): string {
+  if (!existsSync(resultsPath)) return `${title} cancelled before any run finished (no ${resultsPath} was written): run it again to start over`;
+  return `${title} cancelled; finished runs are in ${resultsPath}: run again with --resume to finish it`;
 }
 
 class BarsDisplay implements ProgressDisplay {

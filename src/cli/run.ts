@@ -9,12 +9,14 @@ import { getStudy, resolveSettings, studies, type AnyStudy } from '../experiment
 import { runStudy } from '../experiments/run-study.js';
 import { RESULTS_FILE } from '../sweep/results-store.js';
 import { runWithDisplay } from './progress-display.js';
-import { parseWorkers } from './sweep.js';
+import { EXIT_CODES_HELP, RunsFailedError, UsageError } from './errors.js';
+import { parseWorkers, WORKERS_HELP } from './sweep.js';
 
 interface RunFlags {
   workers?: string;
   out?: string;
   resume?: boolean;
+  retryFailed?: boolean;
   quick?: boolean;
   set: string[];
 }
@@ -43,31 +45,34 @@ export function registerRun(program: Command): void {
     .command('run')
     .description("run one of the paper's studies as a parallel, resumable sweep with its summary and figures")
     .argument('<study>', studies.map((s) => s.name).join(' | '))
-    .option('--workers <n>', 'number of workers (default: the number of cores)')
+    .option('--workers <n>', WORKERS_HELP)
     .option('--out <dir>', 'output folder (default: results/<study>)')
     .option('--resume', 'continue a run in --out: skip tasks already in its results.jsonl')
+    .option('--retry-failed', 'with --resume: run again the tasks recorded as failed (their records are replaced)')
     .option('--quick', 'a scaled-down version that still shows the effect')
     .option('--set <key=value>', 'override a setting (repeatable)', (value: string, all: string[]) => [...all, value], [])
-    .addHelpText('after', studiesHelp)
+    .addHelpText('after', () => studiesHelp() + EXIT_CODES_HELP)
     .action((name: string, flags: RunFlags) => runCommand(getStudy(name), flags, `mnist1d run ${name}`));
 
   program
     .command('start')
     .description('the main job (npm start): the spatial-priors table next to the paper and PyTorch, on every core, into results/')
-    .option('--workers <n>', 'number of workers (default: the number of cores)')
+    .option('--workers <n>', WORKERS_HELP)
     .action((flags: { workers?: string }) =>
       runCommand(getStudy('spatial-priors'), { workers: flags.workers, out: 'results', resume: true, set: [] }, 'mnist1d start'),
     );
 }
 
 async function runCommand(study: AnyStudy, flags: RunFlags, invocation: string): Promise<void> {
+  if (flags.retryFailed && !flags.resume) throw new UsageError('--retry-failed applies to --resume: give both');
   const settings = resolveSettings(study, { quick: flags.quick, set: flags.set });
   const workers = flags.workers === undefined ? undefined : parseWorkers(flags.workers);
   const outDir = flags.out ?? `results/${study.name}`;
   const command = [invocation, flags.quick ? '--quick' : '', ...flags.set.map((s) => `--set ${s}`)].filter(Boolean).join(' ');
   const result = await runWithDisplay({ title: study.name, resultsPath: join(outDir, RESULTS_FILE) }, (hooks) =>
-    runStudy(study, settings, { outDir, workers, resume: flags.resume, command, ...hooks }),
+    runStudy(study, settings, { outDir, workers, resume: flags.resume, retryFailed: flags.retryFailed, command, ...hooks }),
   );
   console.log(result.summary.markdown);
   console.log(`Written: ${[result.files.results, result.files.summary, result.files.json, ...result.figures.flatMap((f) => [f.svg, f.png])].join(', ')}`);
+  if (result.failed) throw new RunsFailedError(`${result.failed} of ${result.records.length} tasks failed (their records say why); run them again with --resume --retry-failed`);
 }

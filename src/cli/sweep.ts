@@ -2,6 +2,7 @@
 // of training runs on a worker pool, appending one record per run to
 // DIR/results.jsonl. Ctrl-C stops the workers and leaves that file consistent.
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { taskKinds } from '../experiments/task-kinds.js';
@@ -11,8 +12,9 @@ import { describeTask } from '../sweep/normalize.js';
 import { recordKind } from '../sweep/task-kind.js';
 import { RESULTS_FILE } from '../sweep/results-store.js';
 import { runSweep } from '../sweep/sweep.js';
+import { engineKernelSizes } from '../train/memory.js';
 import type { TaskRecord } from '../sweep/task.js';
-import { UsageError } from './errors.js';
+import { EXIT_CODES_HELP, RunsFailedError, UsageError } from './errors.js';
 import { runWithDisplay, summarize } from './progress-display.js';
 
 const GRID_HELP = `
@@ -46,6 +48,7 @@ interface SweepFlags {
   workers?: string;
   out?: string;
   resume?: boolean;
+  retryFailed?: boolean;
 }
 
 export function registerSweep(program: Command): void {
@@ -53,25 +56,31 @@ export function registerSweep(program: Command): void {
     .command('sweep')
     .description('run a grid of training runs in parallel workers, appending records to DIR/results.jsonl')
     .requiredOption('--grid <file>', 'the grid file (JSON; format below)')
-    .option('--workers <n>', 'number of workers (default: the number of cores, at most one per run)')
+    .option('--workers <n>', WORKERS_HELP)
     .option('--out <dir>', 'output folder (default: results/<grid file name>)')
     .option('--resume', 'continue the sweep in --out: skip runs already in its results.jsonl')
-    .addHelpText('after', GRID_HELP)
+    .option('--retry-failed', 'with --resume: run again the runs recorded as failed (their records are replaced)')
+    .addHelpText('after', GRID_HELP + EXIT_CODES_HELP)
     .action((flags: SweepFlags) => sweepCommand(flags));
 }
 
 async function sweepCommand(flags: SweepFlags): Promise<void> {
-  const configs = expandGrid(readGrid(flags.grid), { onProgress: (done, total) => console.error(`validating the grid: ${done} of ${total} runs`) });
+  if (flags.retryFailed && !flags.resume) throw new UsageError('--retry-failed applies to --resume: give both');
+  const configs = expandGrid(readGrid(flags.grid), {
+    onProgress: (done, total) => console.error(`validating the grid: ${done} of ${total} runs`),
+    kernels: await engineKernelSizes(),
+  });
   const workers = flags.workers === undefined ? undefined : parseWorkers(flags.workers);
   const outDir = flags.out ?? join('results', basename(flags.grid, extname(flags.grid)));
   const resultsPath = join(outDir, RESULTS_FILE);
   const result = await runWithDisplay({ title: 'sweep', resultsPath }, (hooks) =>
-    runSweep<TaskRecord>(configs, { kinds: taskKinds, workers, outDir, resume: flags.resume, ...hooks }),
+    runSweep<TaskRecord>(configs, { kinds: taskKinds, workers, outDir, resume: flags.resume, retryFailed: flags.retryFailed, ...hooks }),
   );
   for (const record of result.records) {
     console.log(`${record.key}  ${summarize(record)} ${describeTask({ kind: recordKind(taskKinds, record), config: record.config }, taskKinds)}`);
   }
   console.log(`${configs.length} runs (${result.skipped} skipped as already done), ${result.failed} failed; records in ${resultsPath}`);
+  if (result.failed) throw new RunsFailedError(`${result.failed} of ${configs.length} runs failed (their records say why); run them again with --resume --retry-failed`);
 }
 
 function readGrid(file: string): unknown {
@@ -83,9 +92,18 @@ function readGrid(file: string): unknown {
   }
 }
 
-/** The --workers flag: an integer >= 1. */
-export function parseWorkers(text: string): number {
+/** What --help says of --workers. */
+export const WORKERS_HELP = 'number of workers, at most the number of cores (more are capped, with a warning; default: the number of cores, at most one per run)';
+
+/**
+ * The --workers flag: an integer >= 1, capped at the machine's cores: runs are
+ * CPU-bound, so more workers than cores only add memory (an engine and a copy of
+ * the data each).
+ */
+export function parseWorkers(text: string, cores = availableParallelism()): number {
   const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
   if (!(n >= 1)) throw new ConfigError(`--workers must be an integer >= 1, got ${JSON.stringify(text)}`, '--workers');
-  return n;
+  if (n <= cores) return n;
+  console.error(`mnist1d: --workers ${n} is more than the ${cores} cores of this machine: using ${cores} (more workers would only add memory)`);
+  return cores;
 }

@@ -8,11 +8,13 @@ import { Option, type Command } from 'commander';
 import { featureMajorData } from '../data/dataset.js';
 import { makeDataset } from '../data/generator.js';
 import { MODEL_DEFAULTS, type ModelSizes } from '../models/presets.js';
-import { BATCH_ORDERS, MODEL_NAMES, OPTIMIZERS, POOL_KINDS, parseRunConfig, totalSteps } from '../train/config.js';
+import { BATCH_ORDERS, MODEL_NAMES, OPTIMIZERS, POOL_KINDS, checkBatchSize, parseRunConfig, totalSteps, usesMomentum } from '../train/config.js';
 import { Engine } from '../train/engine.js';
+import { checkRunMemory } from '../train/memory.js';
 import { trainOnData } from '../train/run.js';
 import type { RunProgress, RunRecord } from '../train/types.js';
 import { addDatasetOptions, datasetFlagNames, datasetFlags, givenDatasetArgs } from './dataset-options.js';
+import { EXIT_CODES_HELP, RunsFailedError, UsageError } from './errors.js';
 import { parseChoiceFlag, parseIntegerFlag, parseNumberFlag } from './flag-values.js';
 
 /** The models that take a size field, with their defaults: "mlp 100, mlp3 100, gru 6". */
@@ -28,7 +30,7 @@ const FLAGS = {
   pool: { flag: '--pool', kind: POOL_KINDS, help: `convpool variant (default: ${MODEL_DEFAULTS.convpool.pool})` },
   optimizer: { flag: '--optimizer', kind: OPTIMIZERS, help: 'optimizer (default: adam)' },
   lr: { flag: '--lr', kind: 'float', help: 'learning rate (default: 0.01)' },
-  momentum: { flag: '--momentum', kind: 'float', help: 'SGD momentum (default: 0.9)' },
+  momentum: { flag: '--momentum', kind: 'float', help: 'SGD momentum, with --optimizer sgd only (default: 0.9)' },
   weightDecay: { flag: '--weight-decay', kind: 'float', help: 'L2 weight decay (default: 0)' },
   batchSize: { flag: '--batch-size', kind: 'int', help: 'batch size (default: 100)' },
   steps: { flag: '--steps', kind: 'int', help: 'training steps (default: 6000)' },
@@ -62,11 +64,13 @@ export function registerTrain(program: Command): void {
   }
   cmd.option('--shuffle-seq', "apply the notebook's fixed spatial permutation of the positions (np.random.seed(42); permutation(40))");
   cmd.option('--json', 'print the run record as JSON on the last stdout line');
+  cmd.addHelpText('after', EXIT_CODES_HELP);
   addDatasetOptions(cmd, DATASET_FLAGS);
   cmd.action(async (opts: Record<string, unknown>) => {
     const record = await runTrain(opts);
     printSummary(record);
     if (opts.json) console.log(JSON.stringify(record));
+    if (record.status !== 'ok') throw new RunsFailedError(`the run ${record.status} (the summary above says why)`);
   });
 }
 
@@ -80,10 +84,17 @@ async function runTrain(opts: Record<string, unknown>): Promise<RunRecord> {
   const input: Record<string, unknown> = { model: opts.model, shuffleSeq: opts.shuffleSeq === true, dataset: givenDatasetArgs(opts, DATASET_FLAGS) };
   for (const field of Object.keys(FLAGS)) if (opts[field] !== undefined) input[field] = opts[field];
   const config = parseRunConfig(input, flagName); // validates the dataset args too, naming the flags
+  if (opts.momentum !== undefined && !usesMomentum(config.optimizer)) {
+    // the config accepts its default momentum with any optimizer; a flag the user typed is refused
+    throw new UsageError(`--momentum does not apply to --optimizer ${config.optimizer}, which does not use it: leave it out`);
+  }
+  const engine = await Engine.create();
+  checkRunMemory(config, engine.wasm, flagName);
+  checkBatchSize(config, flagName);
   const data = featureMajorData(await makeDataset(config.dataset));
   const progress = progressLine(totalSteps(config, data.y.length));
   try {
-    return trainOnData(await Engine.create(), data, config, progress.update);
+    return trainOnData(engine, data, config, progress.update);
   } finally {
     progress.done();
   }
@@ -118,5 +129,7 @@ function printSummary(r: RunRecord): void {
   const size = c.hidden !== undefined ? ` hidden ${c.hidden}` : c.channels !== undefined ? ` channels ${c.channels}${c.pool ? ` pool ${c.pool}` : ''}` : '';
   console.log(`${c.model}${size}${c.shuffleSeq ? ' (spatially shuffled)' : ''}: ${r.status}${r.reason ? ` — ${r.reason}` : ''}`);
   console.log(`test accuracy ${pct(r.test_acc)}, test loss ${r.test_loss?.toFixed(4) ?? '—'}; train accuracy ${pct(r.train_acc)}, train loss ${r.train_loss?.toFixed(4) ?? '—'}`);
-  console.log(`${r.steps} steps in ${r.wall_s.toFixed(2)} s (${Math.round(r.steps_per_s)} training steps/s)`);
+  // steps_per_s counts training time only: show that time beside it, and the rest apart
+  const trainS = r.steps_per_s > 0 ? r.steps / r.steps_per_s : 0;
+  console.log(`${r.steps} steps in ${r.wall_s.toFixed(2)} s: ${trainS.toFixed(2)} s training (${Math.round(r.steps_per_s)} steps/s), ${Math.max(0, r.wall_s - trainS).toFixed(2)} s evaluation and setup`);
 }

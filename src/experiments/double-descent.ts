@@ -93,6 +93,18 @@ export interface PeakAnalysis {
   lastTestErr: number;
 }
 
+/** The summary's sentence on the peak; "no peak" when no width stands above both sides (prominence 0). */
+export function peakSentence(a: PeakAnalysis): string {
+  if (!(a.prominence > 0)) {
+    return 'Near the interpolation threshold the test error has no peak: no width stands above both the best smaller and the best larger width (prominence 0.0).';
+  }
+  return (
+    `Near the interpolation threshold the test error peaks at width ${a.peakWidth} (${a.peakTestErr.toFixed(1)} %): ` +
+    `${a.rise.toFixed(1)} points above the best smaller width, ${a.fall.toFixed(1)} above the best larger one ` +
+    `(prominence ${a.prominence.toFixed(1)}).`
+  );
+}
+
 /**
  * The double-descent peak: among the widths within a factor of 2 of the first
  * width that fits its training set (every width when none fits), the one whose
@@ -225,9 +237,8 @@ export const doubleDescent: Study<DoubleDescentSettings> = {
           points.map((p) => [p.width, p.trainErr.toFixed(1), p.testErr.toFixed(1)]),
         ),
         '',
-        `Near the interpolation threshold the test error peaks at width ${a.peakWidth} (${a.peakTestErr.toFixed(1)} %): ` +
-          `${a.rise.toFixed(1)} points above the best smaller width, ${a.fall.toFixed(1)} above the best larger one ` +
-          `(prominence ${a.prominence.toFixed(1)}). ` +
+        peakSentence(a) +
+          ' ' +
           (a.fitWidth === null
             ? `No width fits its training set (train error <= ${fitThreshold} %).`
             : `Train error first reaches <= ${fitThreshold} % at width ${a.fitWidth}.`),

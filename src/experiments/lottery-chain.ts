@@ -14,6 +14,7 @@ import type { TaskKind } from '../sweep/task-kind.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { parseRunConfig } from '../train/config.js';
 import type { Engine } from '../train/engine.js';
+import { checkRunMemory } from '../train/memory.js';
 import { finiteOrNull, SHUFFLE_SEQ_SEED, trainerForConfig, trainLoop } from '../train/run.js';
 import type { Trainer } from '../train/trainer.js';
 import type { RunConfig, RunProgress } from '../train/types.js';
@@ -104,6 +105,8 @@ export const lotteryChainKind: TaskKind<LotteryChainConfig> = {
     }
     return listed;
   },
+  // the chain's model at its batch size, on 40-position data (the Trainer checks the actual data's length)
+  checkMemory: (config, kernels, where) => checkRunMemory(chainRunConfig(config), kernels, where),
   run: (engine, data, config, onProgress) => runChain(engine, data, config, onProgress) as unknown as TaskRecord,
   failedRecord: (config, reason, wallSeconds) => ({ config, status: 'failed', reason, levels: [], curves: [], masks: [], transfer: [], steps: 0, wall_s: wallSeconds, steps_per_s: 0 }),
 };

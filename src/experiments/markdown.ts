@@ -27,3 +27,8 @@ export function failuresNote<C>(failed: readonly { reason?: string; config: unkn
   const lines = failed.map((r) => `- ${describe(r.config as C)}: ${r.reason ?? 'failed'}`);
   return ['', `**${failed.length} run(s) did not finish** and are left out of the measurements:`, ...lines].join('\n');
 }
+
+/** "a, b and c". */
+export function andList(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
+}

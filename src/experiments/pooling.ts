@@ -10,7 +10,7 @@ import type { PoolKind, RunRecord } from '../train/types.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { figure, round, seriesScale, type Figure } from '../plot/spec.js';
 import { stepRunFields, stepSettingsFields, type StepSettings } from './settings.js';
-import { duration, failuresNote, markdownTable, signed } from './markdown.js';
+import { andList, duration, failuresNote, markdownTable, signed } from './markdown.js';
 import { finished, longestFirst, trainTask } from './records.js';
 import type { Effects, Study } from './study.js';
 
@@ -113,7 +113,8 @@ export const pooling: Study<PoolingSettings> = {
       effects.meanGapLargest = large.mean === null ? null : round(large.mean, 2);
       if (small.mean !== null && large.mean !== null) {
         lines.push(
-          `At ${small.n} training examples the pooled models lead no pooling by ${signed(small.mean)} points on average ` +
+          `At ${small.n} training examples the pooled models (${andList(pooled.map((p) => labels[p]))}; stride 2 is not pooling and is left out) ` +
+            `lead no pooling by ${signed(small.mean)} points on average ` +
             `(the weakest by ${signed(small.min!)}); at ${large.n} by ${signed(large.mean)}.`,
         );
       }

@@ -20,6 +20,8 @@ export interface StudyRunOptions {
   outDir: string;
   workers?: number;
   resume?: boolean;
+  /** With resume: run again the tasks recorded as failed. */
+  retryFailed?: boolean;
   signal?: AbortSignal;
   onEvent?: SweepEventListener;
   /** How the study was invoked, quoted in summary.md (e.g. "mnist1d run pooling --quick"). */
@@ -50,6 +52,7 @@ async function runLocked(study: AnyStudy, settings: object, options: StudyRunOpt
     workers: options.workers,
     outDir: options.outDir,
     resume: options.resume,
+    retryFailed: options.retryFailed,
     signal: options.signal,
     onEvent: (event) => {
       if (event.type === 'sweep-start') workers = event.concurrency;

@@ -26,6 +26,7 @@ const schema = z.strictObject({
   ...stepSettingsFields,
 });
 
+const TORCH_SOURCE = 'PyTorch, this machine';
 const labels: Record<Classifier, string> = { linear: 'Logistic', mlp: 'MLP', cnn: 'CNN', gru: 'GRU' };
 
 /** Test accuracy (%) the paper reports (6000 steps). */
@@ -149,18 +150,17 @@ export const spatialPriors: Study<SpatialPriorsSettings> = {
     const ours = got.map((c) => ({ model: labels[c.model], data: c.data, acc: round(c.acc, 2) }));
     const refs = classifierModels.flatMap((m) =>
       (['normal', 'shuffled'] as const).flatMap((data) => [
-        { model: labels[m], data, source: 'PyTorch, this machine', acc: torchAccuracy[m][data] },
+        { model: labels[m], data, source: TORCH_SOURCE, acc: torchAccuracy[m][data] },
         { model: labels[m], data, source: 'paper', acc: paperAccuracy[m][data] },
       ]),
     ).filter((r) => models.includes(r.model));
-    const refSources = ['PyTorch, this machine', 'paper'];
     const x = { field: 'model', type: 'nominal', title: 'Model', sort: models, axis: { labelAngle: 0 } };
     const xOffset = { field: 'data', type: 'nominal', scale: { domain: ['normal', 'shuffled'] } };
     const y = { field: 'acc', type: 'quantitative', title: 'Test accuracy (%)', scale: { domain: [0, 100] } };
     const spec = figure({
       title: {
         text: 'Measuring spatial priors',
-        subtitle: ['bars: this package, MNIST-1D vs. spatially shuffled MNIST-1D', '◆ PyTorch reference on this machine   ▼ the paper'],
+        subtitle: ['bars: this package, MNIST-1D vs. spatially shuffled MNIST-1D', '— PyTorch reference on this machine   ▼ the paper'],
       },
       width: 460,
       height: 300,
@@ -193,15 +193,16 @@ export const spatialPriors: Study<SpatialPriorsSettings> = {
           },
         },
         {
-          data: { values: refs },
-          mark: { type: 'point', filled: true, size: 100, opacity: 1, stroke: 'white', strokeWidth: 0.8 },
-          encoding: {
-            x,
-            xOffset,
-            y,
-            shape: { field: 'source', type: 'nominal', legend: null, scale: { domain: refSources, range: ['diamond', 'triangle-down'] } },
-            fill: { field: 'source', type: 'nominal', legend: null, scale: seriesScale(refSources, [palette.torch, palette.paper]) },
-          },
+          // the paper's value: a triangle...
+          data: { values: refs.filter((r) => r.source === 'paper') },
+          mark: { type: 'point', shape: 'triangle-down', filled: true, size: 100, opacity: 1, stroke: 'white', strokeWidth: 0.8, color: palette.paper },
+          encoding: { x, xOffset, y },
+        },
+        {
+          // ...and PyTorch's a line across the bar, drawn over it: equal values stay visible
+          data: { values: refs.filter((r) => r.source === TORCH_SOURCE) },
+          mark: { type: 'tick', orient: 'horizontal', thickness: 3, size: 30, opacity: 1, color: palette.torch },
+          encoding: { x, xOffset, y },
         },
       ],
     });

@@ -3,6 +3,9 @@
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { FigureSpec } from './spec.js';
+import { useDejaVuWidths } from './text-width.js';
+
+useDejaVuWidths();
 
 /** Renders a spec to a standalone SVG document. */
 export async function renderSvg(spec: FigureSpec): Promise<string> {

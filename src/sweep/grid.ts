@@ -10,10 +10,12 @@
 // A grid has at most `maxRuns` runs (a grid field; MAX_GRID_RUNS by default, at
 // most MAX_GRID_RUNS_LIMIT), counted before anything is expanded. Expansion and
 // validation take time linear in the number of runs (repeats are found by hash).
+import type { KernelSizes } from '../models/compile.js';
 import { ConfigError } from '../schema.js';
+import { checkRunMemory } from '../train/memory.js';
 import type { RunConfig } from '../train/types.js';
 import { canonicalJson, hashKey } from './canonical.js';
-import { parseRunConfig } from '../train/config.js';
+import { checkBatchSize, parseRunConfig } from '../train/config.js';
 import { describeValue, rejectRepeats } from './normalize.js';
 
 type Json = Record<string, unknown>;
@@ -32,6 +34,8 @@ export const GRID_PROGRESS_EVERY = 10_000;
 export interface ExpandOptions {
   /** Called with (runs validated, total) every GRID_PROGRESS_EVERY runs of a large grid, and at the end. */
   onProgress?: (validated: number, total: number) => void;
+  /** The engine's scratch sizing (engineKernelSizes()): with it, every run is checked to fit in an engine's memory. */
+  kernels?: KernelSizes;
 }
 
 /** The fully-defaulted run configs of a grid, in order. */
@@ -57,7 +61,12 @@ export function expandGrid(grid: unknown, options: ExpandOptions = {}): RunConfi
   const keys: string[] = [];
   for (let i = 0; i < entries.count; i++) {
     const entry = entries.at(i);
-    const config = withWhere(entry, () => parseRunConfig(entry.config));
+    const config = withWhere(entry, () => {
+      const parsed = parseRunConfig(entry.config);
+      checkBatchSize(parsed);
+      if (options.kernels) checkRunMemory(parsed, options.kernels);
+      return parsed;
+    });
     configs.push(config);
     keys.push(hashKey(config));
     if ((i + 1) % GRID_PROGRESS_EVERY === 0 || i + 1 === entries.count) report?.(i + 1, entries.count);

@@ -3,6 +3,7 @@
 // of its parsed config, so `{}` and the explicit defaults share a key; any other
 // task by the hash of {kind, config, datasets}.
 import { parseDatasetArgs } from '../data/args.js';
+import type { KernelSizes } from '../models/compile.js';
 import { ConfigError } from '../schema.js';
 import { parseRunConfig } from '../train/config.js';
 import type { RunConfig } from '../train/types.js';
@@ -18,12 +19,15 @@ export function runKey(config: unknown): string {
 /**
  * Validates a sweep's input: bare configs of the plain kind (`runs[i]` in errors) or
  * tasks `{kind, config, datasets}` (`tasks[i]`). Two entries with one key are an error.
+ * With `kernels`, every task is also checked to fit in an engine's memory (TaskKind.checkMemory).
  */
-export function normalizeTasks(input: readonly unknown[], kinds: TaskKinds): PreparedTask[] {
+export function normalizeTasks(input: readonly unknown[], kinds: TaskKinds, kernels?: KernelSizes): PreparedTask[] {
   if (!Array.isArray(input) || input.length === 0) {
     throw new ConfigError(`a sweep needs a non-empty array of run configs or tasks, got ${describeValue(input)}`, 'runs');
   }
-  const tasks = input.map((item, i) => (isTask(item) ? taskEntry(item, `tasks[${i}]`, kinds) : keyedTask(kinds, kinds.plain, item, [], `runs[${i}]`, `runs[${i}]`)));
+  const tasks = input.map((item, i) =>
+    isTask(item) ? taskEntry(item, `tasks[${i}]`, kinds, kernels) : keyedTask(kinds, kinds.plain, item, [], `runs[${i}]`, `runs[${i}]`, kernels),
+  );
   rejectRepeats(
     tasks.map((task) => task.key),
     (i) => `${isTask(input[i]) ? 'tasks' : 'runs'}[${i}]`,
@@ -45,20 +49,23 @@ function isTask(item: unknown): item is Record<string, unknown> {
   return typeof item === 'object' && item !== null && 'kind' in item;
 }
 
-function taskEntry(item: Record<string, unknown>, where: string, kinds: TaskKinds): PreparedTask {
+function taskEntry(item: Record<string, unknown>, where: string, kinds: TaskKinds, kernels?: KernelSizes): PreparedTask {
   const { kind, config, datasets = [], ...rest } = item;
   const unknown = Object.keys(rest);
   if (unknown.length) throw new ConfigError(`unknown field ${unknown.map((k) => `${where}.${k}`).join(', ')} (a task has kind, config, datasets)`, `${where}.${unknown[0]}`);
   if (typeof kind !== 'string' || !kind) throw new ConfigError(`${where}.kind must be a non-empty string, got ${describeValue(kind)}`, `${where}.kind`);
   if (!Array.isArray(datasets)) throw new ConfigError(`${where}.datasets must be an array of dataset args, got ${describeValue(datasets)}`, `${where}.datasets`);
   const listed = datasets.map((d, j) => parseDatasetArgs(d, `${where}.datasets[${j}]`));
-  return keyedTask(kinds, kind, config, listed, where, `${where}.config`);
+  return keyedTask(kinds, kind, config, listed, where, `${where}.config`, kernels);
 }
 
 /** A task of kind `name`: its config parsed, its datasets resolved, its key. */
-function keyedTask(kinds: TaskKinds, name: string, input: unknown, listed: PreparedTask['datasets'], where: string, configWhere: string): PreparedTask {
+function keyedTask(
+  kinds: TaskKinds, name: string, input: unknown, listed: PreparedTask['datasets'], where: string, configWhere: string, kernels?: KernelSizes,
+): PreparedTask {
   const kind = kindNamed(kinds, name, join(where, 'kind'));
   const config: unknown = kind.parseConfig(input, configWhere);
+  if (kernels) kind.checkMemory?.(config, kernels, configWhere);
   const datasets = kind.datasets(config, listed, join(where, 'datasets'));
   const key = name === kinds.plain ? hashKey(config) : hashKey({ kind: name, config, datasets });
   return { key, kind: name, config, datasets };

@@ -4,6 +4,7 @@
 // each finished record as one line. Records depend only on their configs, never
 // on worker count or completion order; they come back in input order.
 import { ConfigError } from '../schema.js';
+import { engineKernelSizes } from '../train/memory.js';
 import type { RunRecord } from '../train/types.js';
 import type { SweepEvent, SweepEventListener } from './events.js';
 import type { Executor } from './executor.js';
@@ -19,6 +20,8 @@ export interface SweepOptions {
   outDir?: string;
   /** Skip runs whose key is already in <outDir>/results.jsonl. */
   resume?: boolean;
+  /** With resume: run again the runs recorded as failed (their records are replaced). */
+  retryFailed?: boolean;
   /** Stops the sweep: workers are terminated, finished records stay, runSweep rejects with code 'ABORTED'. */
   signal?: AbortSignal;
   onEvent?: SweepEventListener;
@@ -44,11 +47,12 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 export async function runSweep<R = RunRecord>(input: readonly unknown[], options: SweepOptions = {}): Promise<SweepResult<R>> {
   const kinds = options.executor?.kinds ?? options.kinds;
   if (!kinds) throw new TypeError('runSweep needs an executor or the task kinds of its default worker pool (options.kinds)');
-  const tasks = normalizeTasks(input, kinds);
+  const tasks = normalizeTasks(input, kinds, await engineKernelSizes());
   if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 1)) {
     throw new ConfigError(`workers must be an integer >= 1, got ${options.workers}`, 'workers');
   }
-  const store = options.outDir === undefined ? undefined : await openStore(options.outDir, options.resume ?? false);
+  if (options.retryFailed && !options.resume) throw new ConfigError('retryFailed applies when resuming: set resume too', 'retryFailed');
+  const store = options.outDir === undefined ? undefined : await openStore(options.outDir, options.resume ?? false, options.retryFailed ?? false);
   const records: (TaskRecord | undefined)[] = tasks.map((task) => store?.get(task.key));
   const pending = tasks.flatMap((task, index) => (records[index] ? [] : [index]));
   const skipped = tasks.length - pending.length;
@@ -75,18 +79,20 @@ export async function runSweep<R = RunRecord>(input: readonly unknown[], options
   emit({ type: 'sweep-start', total: tasks.length, pending: pending.length, skipped, concurrency: executor?.concurrency ?? 0 });
   try {
     if (executor) {
-      const progress = new ProgressTracker(pending.length, emit, elapsedS);
+      const costs = taskCosts(pending.map((index) => tasks[index]), kinds);
+      const weight = new Map(pending.map((index, i) => [index, costs[i]]));
+      const progress = new ProgressTracker(costs.reduce((a, b) => a + b, 0), pending.length, emit, elapsedS);
       let next = 0;
       const lane = async (laneIndex: number) => {
         while (next < pending.length && !signal.aborted) {
           const index = pending[next++];
-          const record = await runTask(executor, tasks[index], { lane: laneIndex, index, emit, progress, signal });
+          const record = await runTask(executor, tasks[index], { lane: laneIndex, index, emit, progress, signal, weight: weight.get(index)! });
           if (!record) return; // cancelled
           store?.append(record);
           records[index] = record;
           done++;
           if (record.status === 'failed') failed++;
-          progress.finished(laneIndex, done, failed); // the 'progress' event comes first: displays count from it
+          progress.finished(laneIndex, weight.get(index)!, done, failed); // the 'progress' event comes first: displays count from it
           emit({ type: 'run-end', lane: laneIndex, index, key: record.key, label: describeTask(tasks[index], kinds), record });
         }
       };
@@ -114,18 +120,20 @@ interface RunContext {
   index: number;
   emit: SweepEventListener;
   progress: ProgressTracker;
+  /** The task's share of the sweep's work (its cost). */
+  weight: number;
   signal: AbortSignal;
 }
 
 /** One run, retried once when its worker died; undefined when the sweep was cancelled. */
 async function runTask(executor: Executor, task: PreparedTask, context: RunContext): Promise<StoredRecord | undefined> {
-  const { lane, index, emit, progress, signal } = context;
+  const { lane, index, emit, progress, signal, weight } = context;
   const { kinds } = executor;
   const label = describeTask(task, kinds);
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     emit({ type: 'run-start', lane, index, key: task.key, label, attempt });
-    progress.started(lane);
+    progress.started(lane, weight);
     let running = true; // progress may arrive after the run settled (another channel)
     try {
       const record = await executor.run(
@@ -159,30 +167,41 @@ function keyed(task: PreparedTask, record: TaskRecord, kinds: TaskKinds): Stored
   return Object.assign({ key: task.key }, task.kind === kinds.plain ? {} : { kind: task.kind }, record, { key: task.key });
 }
 
-/** Done/total and an ETA from the fraction of work done, counting runs in flight by their steps. */
+/** Each task's cost (TaskKind.cost); 1 each when a task's kind has none (units could not be compared). */
+export function taskCosts(tasks: readonly PreparedTask[], kinds: TaskKinds): number[] {
+  const costs = tasks.map((task) => kinds.kinds[task.kind].cost?.(task.config));
+  return costs.every((cost) => cost !== undefined && cost > 0) ? (costs as number[]) : tasks.map(() => 1);
+}
+
+/** Done/total and an ETA from the fraction of the work done: tasks weighed by their cost, those in flight by their steps. */
 class ProgressTracker {
-  private readonly inFlight = new Map<number, number>();
+  /** Per lane: the weight of its task and the fraction of it done. */
+  private readonly inFlight = new Map<number, { weight: number; fraction: number }>();
   private lastEmit = 0;
+  private doneWork = 0;
   private done = 0;
   private failed = 0;
 
   constructor(
+    private readonly totalWork: number,
     private readonly total: number,
     private readonly emit: (event: SweepEvent) => void,
     private readonly elapsedS: () => number,
   ) {}
 
-  started(lane: number): void {
-    this.inFlight.set(lane, 0);
+  started(lane: number, weight: number): void {
+    this.inFlight.set(lane, { weight, fraction: 0 });
   }
 
   update(lane: number, fraction: number): void {
-    this.inFlight.set(lane, fraction);
+    const run = this.inFlight.get(lane);
+    if (run) run.fraction = fraction;
     if (Date.now() - this.lastEmit >= PROGRESS_EVENT_INTERVAL_MS) this.report();
   }
 
-  finished(lane: number, done: number, failed: number): void {
+  finished(lane: number, weight: number, done: number, failed: number): void {
     this.inFlight.delete(lane);
+    this.doneWork += weight;
     this.done = done;
     this.failed = failed;
     this.report();
@@ -190,20 +209,20 @@ class ProgressTracker {
 
   private report(): void {
     this.lastEmit = Date.now();
-    let work = this.done;
-    for (const fraction of this.inFlight.values()) work += fraction;
-    const fraction = work / this.total;
+    let work = this.doneWork;
+    for (const run of this.inFlight.values()) work += run.weight * run.fraction;
+    const fraction = work / this.totalWork;
     const elapsedS = this.elapsedS();
     const etaS = fraction > 0 ? (elapsedS * (1 - fraction)) / fraction : null;
     this.emit({ type: 'progress', done: this.done, failed: this.failed, total: this.total, elapsedS, etaS });
   }
 }
 
-async function openStore(outDir: string, resume: boolean): Promise<ResultsStore> {
+async function openStore(outDir: string, resume: boolean, retryFailed: boolean): Promise<ResultsStore> {
   if (!isNode) throw new ConfigError('outDir needs Node: in a browser, keep the returned records instead', 'outDir');
   const module = './results-store.js'; // not a literal: keeps node:fs out of browser bundles
   const { ResultsStore } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ module)) as typeof import('./results-store.js');
-  return ResultsStore.open(outDir, { resume });
+  return ResultsStore.open(outDir, { resume, retryFailed });
 }
 
 async function defaultExecutor(kinds: TaskKinds, workers: number | undefined, pending: number): Promise<Executor> {

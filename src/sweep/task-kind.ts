@@ -3,6 +3,7 @@
 // knows no kind by name: a registry (TaskKinds) is assembled above it, where workers
 // are built (src/experiments/task-kinds.ts), and handed to the executors.
 import type { DatasetArgs, FeatureMajorData } from '../data/types.js';
+import type { KernelSizes } from '../models/compile.js';
 import { ConfigError } from '../schema.js';
 import type { Engine } from '../train/engine.js';
 import type { ProgressListener, TaskRecord } from './task.js';
@@ -17,6 +18,17 @@ export interface TaskKind<C = any> {
   parseConfig(config: unknown, where: string): C;
   /** The datasets a task runs on: from its config, or the validated args the task lists. */
   datasets(config: C, listed: DatasetArgs[], where: string): DatasetArgs[];
+  /**
+   * Throws a ConfigError naming the field (prefixed by `where`) when a task cannot fit
+   * in one engine's memory; `kernels` sizes the engine's scratch. Checked for every
+   * task before any runs.
+   */
+  checkMemory?(config: C, kernels: KernelSizes, where: string): void;
+  /**
+   * The work a task takes, in multiply-adds, so that progress and the ETA weigh a long
+   * task more than a short one. A sweep with a task whose kind has no cost counts tasks equally.
+   */
+  cost?(config: C): number;
   /** Runs one task inside a worker, on its datasets in the order datasets() gave them. */
   run(engine: Engine, data: FeatureMajorData[], config: C, onProgress: ProgressListener): TaskRecord | Promise<TaskRecord>;
   /** The record of a task that did not finish: `reason` is "CODE: message", nothing measured. */

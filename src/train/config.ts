@@ -2,7 +2,7 @@
 // 6000 steps, evaluation every 250, sequential batches, seed 42), per-model defaults
 // (hidden, channels, pool), and the model spec a config describes.
 import { z } from 'zod';
-import { parseDatasetArgs } from '../data/args.js';
+import { generatedCount, parseDatasetArgs, trainCount } from '../data/args.js';
 import { MODEL_DEFAULTS, POOL_KINDS, cnnModel, convPoolModel, gruModel, linearModel, mlp3Model, mlpModel, type ModelSizes } from '../models/presets.js';
 import type { ModelSpec } from '../models/spec.js';
 import { ConfigError, boolean, fieldName, finite, integer, nestedNames, oneOf, parseConfig, type FieldNames } from '../schema.js';
@@ -14,6 +14,15 @@ export { OPTIMIZERS, POOL_KINDS };
 export const BATCH_ORDERS = ['sequential', 'shuffle'] as const;
 /** Steps when neither steps nor epochs is given (the paper's 6000). */
 export const DEFAULT_STEPS = 6000;
+/** The momentum a config holds when it gives none; only sgd uses it. */
+export const DEFAULT_MOMENTUM = 0.9;
+/** The optimizers that use the momentum field. */
+const MOMENTUM_OPTIMIZERS: readonly string[] = ['sgd'];
+
+/** Whether `optimizer` uses the momentum field. */
+export function usesMomentum(optimizer: string): boolean {
+  return MOMENTUM_OPTIMIZERS.includes(optimizer);
+}
 
 /** Which models take which size fields, and their defaults. */
 const MODEL_FIELDS: Record<ModelName, ModelSizes> = MODEL_DEFAULTS;
@@ -25,7 +34,7 @@ const schema = z.strictObject({
   pool: oneOf(POOL_KINDS).optional(),
   optimizer: oneOf(OPTIMIZERS).default('adam'),
   lr: finite({ min: 0, exclusiveMin: true }).default(1e-2),
-  momentum: finite({ min: 0, max: 1 }).default(0.9),
+  momentum: finite({ min: 0, max: 1 }).default(DEFAULT_MOMENTUM),
   weightDecay: finite({ min: 0 }).default(0),
   batchSize: integer({ min: 1, max: 65536 }).default(100),
   steps: integer({ min: 0, max: 1e9 }).optional(),
@@ -39,7 +48,9 @@ const schema = z.strictObject({
 
 /**
  * Validates a run config and fills in the defaults. Exactly one of steps / epochs
- * (6000 steps when neither); hidden / channels / pool only for the models that take them.
+ * (6000 steps when neither); hidden / channels / pool only for the models that take them;
+ * momentum other than its default only for sgd (the others do not use it: a parsed config
+ * holds the default, so it is accepted back).
  * Errors name the fields as `where` says (a path prefix, or e.g. the CLI's flags).
  */
 export function parseRunConfig(input: unknown, where: FieldNames = ''): RunConfig {
@@ -55,6 +66,12 @@ export function parseRunConfig(input: unknown, where: FieldNames = ''): RunConfi
       throw new ConfigError(`${at(field)} does not apply to model ${config.model} (only to ${takers}), got ${JSON.stringify(config[field])}`, at(field));
     }
   }
+  if (config.momentum !== DEFAULT_MOMENTUM && !usesMomentum(config.optimizer)) {
+    throw new ConfigError(
+      `${at('momentum')} applies to ${at('optimizer')} ${MOMENTUM_OPTIMIZERS.join(', ')} only; ${config.optimizer} does not use it: leave it out, got ${at('momentum')} ${config.momentum}`,
+      at('momentum'),
+    );
+  }
   const dataset = parseDatasetArgs(config.dataset, nestedNames(where, 'dataset'));
   const { steps, epochs, hidden, channels, pool, ...rest } = config;
   return {
@@ -65,6 +82,21 @@ export function parseRunConfig(input: unknown, where: FieldNames = ''): RunConfi
     ...(epochs !== undefined ? { epochs } : { steps: steps ?? DEFAULT_STEPS }),
     dataset, // complete and frozen: the dataset code trusts it without checking again
   };
+}
+
+/**
+ * Throws unless a batch fits in the training set that the config's dataset args make
+ * (a larger batch would wrap around it); for runs that train on their config's dataset.
+ */
+export function checkBatchSize(config: RunConfig, where: FieldNames = ''): void {
+  const dataset = parseDatasetArgs(config.dataset, nestedNames(where, 'dataset'));
+  const nTrain = trainCount(dataset);
+  if (config.batchSize <= nTrain) return;
+  const at = (field: string) => fieldName(where, field);
+  throw new ConfigError(
+    `${at('batchSize')} must be at most the training set's ${nTrain} examples (${at('dataset.numSamples')} ${generatedCount(dataset)} * ${at('dataset.trainSplit')} ${dataset.trainSplit}), got ${config.batchSize}`,
+    at('batchSize'),
+  );
 }
 
 /** The model a config describes, for inputs of `features` positions. */

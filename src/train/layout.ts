@@ -37,40 +37,33 @@ export interface RunMemory {
 
 const padded = (n: number) => Math.ceil(n / 4) * 4;
 
+/** Offsets of every region relative to the block's base (-1: absent), and the block's size. */
+interface Regions {
+  bytes: number;
+  state: number;
+  plan: number;
+  params: number;
+  grads: number;
+  optA: number;
+  optB: number;
+  mask: number;
+  paramFloats: number;
+  labels: number;
+  initSpecs: number;
+  act: number[];
+  grad: number[];
+  scratch: number[][];
+}
+
+/** Bytes of the one block a run of `model` takes (layoutRun's `alloc` request), computed without allocating. */
+export function runBlockBytes(model: CompiledModel, options: LayoutOptions): number {
+  return assignRegions(model, options).bytes;
+}
+
 /** Lays out a run of `model` for batches of up to `options.ld` columns; `alloc` gives the base of the block (zeroed by the caller). */
 export function layoutRun(model: CompiledModel, options: LayoutOptions, alloc: (bytes: number) => number): RunMemory {
-  const { buffers, ops, paramCount } = model;
-  const ld = options.ld;
-  let bytes = 0;
-  const take = (floats: number) => {
-    const at = bytes;
-    bytes += padded(floats) * 4;
-    return at;
-  };
-  const paramFloats = padded(paramCount);
-  const state = take(STATE_BYTES / 4);
-  const plan = take(ops.length * OP_WORDS);
-  const params = take(paramFloats);
-  const grads = take(paramFloats);
-  const optA = take(paramFloats);
-  const optB = options.optimizerBuffers > 1 ? take(paramFloats) : -1;
-  const mask = take(paramFloats);
-  const labels = take(ld);
-  const initSpecs = take(model.params.length * 4);
-  const act = buffers.map((features) => take(features * ld));
-  const grad = buffers.map((features, id) => (id === 0 ? -1 : take(features * ld)));
-  // scratch per op need (-1: none); needs sharing a key get one region, sized for the largest
-  const sizes = ops.map((op) => op.scratch.map((need) => need.floats(options)));
-  const sharedFloats = new Map<string, number>();
-  ops.forEach((op, i) => op.scratch.forEach((need, j) => {
-    if (need.shared !== undefined && sizes[i][j] > 0) sharedFloats.set(need.shared, Math.max(sizes[i][j], sharedFloats.get(need.shared) ?? 0));
-  }));
-  const shared = new Map([...sharedFloats].map(([key, floats]) => [key, take(floats)]));
-  const scratch = ops.map((op, i) => op.scratch.map((need, j) => {
-    if (sizes[i][j] <= 0) return -1;
-    return need.shared === undefined ? take(sizes[i][j]) : shared.get(need.shared)!;
-  }));
-
+  const { ops } = model;
+  const { bytes, state, plan, params, grads, optA, optB, mask, paramFloats, labels, initSpecs, act, grad, scratch } = assignRegions(model, options);
   const base = alloc(bytes);
   const abs = (rel: number) => (rel < 0 ? 0 : base + rel);
   const planWords = new Int32Array(ops.length * OP_WORDS);
@@ -105,4 +98,39 @@ export function layoutRun(model: CompiledModel, options: LayoutOptions, alloc: (
     initSpecs: base + initSpecs,
     planWords,
   };
+}
+
+function assignRegions(model: CompiledModel, options: LayoutOptions): Regions {
+  const { buffers, ops, paramCount } = model;
+  const ld = options.ld;
+  let bytes = 0;
+  const take = (floats: number) => {
+    const at = bytes;
+    bytes += padded(floats) * 4;
+    return at;
+  };
+  const paramFloats = padded(paramCount);
+  const state = take(STATE_BYTES / 4);
+  const plan = take(ops.length * OP_WORDS);
+  const params = take(paramFloats);
+  const grads = take(paramFloats);
+  const optA = take(paramFloats);
+  const optB = options.optimizerBuffers > 1 ? take(paramFloats) : -1;
+  const mask = take(paramFloats);
+  const labels = take(ld);
+  const initSpecs = take(model.params.length * 4);
+  const act = buffers.map((features) => take(features * ld));
+  const grad = buffers.map((features, id) => (id === 0 ? -1 : take(features * ld)));
+  // scratch per op need (-1: none); needs sharing a key get one region, sized for the largest
+  const sizes = ops.map((op) => op.scratch.map((need) => need.floats(options)));
+  const sharedFloats = new Map<string, number>();
+  ops.forEach((op, i) => op.scratch.forEach((need, j) => {
+    if (need.shared !== undefined && sizes[i][j] > 0) sharedFloats.set(need.shared, Math.max(sizes[i][j], sharedFloats.get(need.shared) ?? 0));
+  }));
+  const shared = new Map([...sharedFloats].map(([key, floats]) => [key, take(floats)]));
+  const scratch = ops.map((op, i) => op.scratch.map((need, j) => {
+    if (sizes[i][j] <= 0) return -1;
+    return need.shared === undefined ? take(sizes[i][j]) : shared.get(need.shared)!;
+  }));
+  return { bytes, state, plan, params, grads, optA, optB, mask, paramFloats, labels, initSpecs, act, grad, scratch };
 }

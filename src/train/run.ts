@@ -4,8 +4,10 @@
 import { featureMajorData } from '../data/dataset.js';
 import { makeDataset } from '../data/generator.js';
 import type { FeatureMajorData, TrainingData } from '../data/types.js';
-import { modelFromConfig, parseRunConfig, totalSteps } from './config.js';
+import { ConfigError } from '../schema.js';
+import { checkBatchSize, modelFromConfig, parseRunConfig, totalSteps } from './config.js';
 import { Engine } from './engine.js';
+import { checkRunMemory } from './memory.js';
 import { Trainer, type TrainerOptions } from './trainer.js';
 import type { EvalPoint, RunConfig, RunProgress, RunRecord } from './types.js';
 
@@ -82,6 +84,10 @@ export function trainLoop<P>(trainer: Trainer, loop: TrainLoop<P>): TrainLoopRes
  */
 export function trainOnData(engine: Engine, data: TrainingData | FeatureMajorData, config: RunConfig, onProgress?: (p: RunProgress) => void): RunRecord {
   const started = performance.now();
+  checkRunMemory(config, engine.wasm, '', { features: data.features, nTrain: data.y.length, nTest: data.yTest.length });
+  if (config.batchSize > data.y.length) {
+    throw new ConfigError(`batchSize must be at most the ${data.y.length} training examples of the data, got ${config.batchSize}`, 'batchSize');
+  }
   const trainer = trainerForConfig(engine, config, data.features);
   try {
     trainer.setData(data, config.shuffleSeq ? engine.permutation(data.features, SHUFFLE_SEQ_SEED) : undefined);
@@ -119,11 +125,14 @@ export function trainOnData(engine: Engine, data: TrainingData | FeatureMajorDat
   }
 }
 
-/** Parses `config`, generates its dataset, and trains on a fresh Engine. */
+/** Parses `config`, checks that it fits in the engine, generates its dataset, and trains on a fresh Engine. */
 export async function train(config: Partial<RunConfig> | unknown, onProgress?: (p: RunProgress) => void): Promise<RunRecord> {
   const parsed = parseRunConfig(config);
+  const engine = await Engine.create();
+  checkRunMemory(parsed, engine.wasm);
+  checkBatchSize(parsed);
   const dataset = await makeDataset(parsed.dataset);
-  return trainOnData(await Engine.create(), featureMajorData(dataset), parsed, onProgress);
+  return trainOnData(engine, featureMajorData(dataset), parsed, onProgress);
 }
 
 /** A metric as a record stores it: null where it is NaN or infinite (JSON has neither). */

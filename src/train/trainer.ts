@@ -17,7 +17,8 @@ import { compileModel, type CompiledModel, type ParamInfo } from '../models/comp
 import type { ModelSpec } from '../models/spec.js';
 import { ConfigError, finite, integer, oneOf, parseConfig } from '../schema.js';
 import type { Engine } from './engine.js';
-import { layoutRun } from './layout.js';
+import { layoutRun, runBlockBytes } from './layout.js';
+import { batchColumns, dataBlockFloats, ENGINE_BLOCK_LIMIT, formatBytes } from './memory.js';
 import { OPTIMIZER_TABLE, OPTIMIZERS } from './optimizers.js';
 import type { BatchOrder, OptimizerName } from './types.js';
 
@@ -53,8 +54,6 @@ const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 const RMSPROP_DEFAULTS = { alpha: 0.99, eps: 1e-8, initialSquareAvg: 0 };
 /** The batch-order stream is seeded with seed ^ this, so it never equals the init stream. */
 export const SHUFFLE_SEED_XOR = 0x5eed5eed;
-/** Evaluation and forward() run in batches of max(batch size, this) (rounded up to 4). */
-const EVAL_BATCH = 256;
 
 const ORDER_CODES: Record<BatchOrder, number> = { sequential: ORDER_SEQUENTIAL, shuffle: ORDER_SHUFFLE };
 
@@ -108,11 +107,18 @@ export class Trainer {
     this.model = compileModel(model);
     this.features = model.inputFeatures;
     this.classes = model.classes;
-    this.ldMax = padded(Math.max(opts.batchSize, EVAL_BATCH));
+    this.ldMax = batchColumns(opts.batchSize);
     const optimizer = OPTIMIZER_TABLE[opts.optimizer];
+    const layoutOptions = { ld: this.ldMax, kernels: engine.wasm, winograd: opts.winograd !== false, optimizerBuffers: optimizer.stateBuffers };
+    const bytes = runBlockBytes(this.model, layoutOptions);
+    if (bytes > ENGINE_BLOCK_LIMIT) {
+      throw new ConfigError(
+        `the model (${this.paramCount} parameters, ${this.model.buffers.length} activation buffers) at batchSize ${opts.batchSize} needs ${formatBytes(bytes)} of engine memory in one block; the engine's limit is ${formatBytes(ENGINE_BLOCK_LIMIT)}`,
+        'model',
+      );
+    }
 
     engine.claim(this);
-    const layoutOptions = { ld: this.ldMax, kernels: engine.wasm, winograd: opts.winograd !== false, optimizerBuffers: optimizer.stateBuffers };
     const at = layoutRun(this.model, layoutOptions, (bytes) => {
       try {
         const base = engine.alloc(bytes);
@@ -205,9 +211,11 @@ export class Trainer {
       throw new ConfigError(`positionPermutation must be a permutation of 0..${F - 1}, got ${perm.length} entries`, 'positionPermutation');
     }
     const columns = isFeatureMajor(data) ? data : toFeatureMajor(data);
-    // train x (F, nTrain), train y, perm (nTrain), test x (F, nTest), test y; each 16-byte aligned
-    const sizes = [F * nTrain, nTrain, nTrain, F * nTest, nTest].map(padded);
+    const sizes = dataBlockFloats(F, nTrain, nTest);
     const bytes = 4 * sizes.reduce((a, b) => a + b, 0);
+    if (bytes > ENGINE_BLOCK_LIMIT) {
+      throw new ConfigError(`data of ${nTrain} + ${nTest} examples of ${F} positions needs ${formatBytes(bytes)} of engine memory; the engine's limit is ${formatBytes(ENGINE_BLOCK_LIMIT)}`, 'data');
+    }
     if (!this.data || this.data.bytes < bytes) this.data = { bytes, ptr: this.engine.alloc(bytes) };
     const [xAt, yAt, permAt, xtAt, ytAt] = sizes.map((_, i) => this.data!.ptr + 4 * sizes.slice(0, i).reduce((a, b) => a + b, 0));
     const copyRows = (src: Float32Array, n: number, at: number) => {
