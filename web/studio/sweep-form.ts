@@ -6,7 +6,7 @@
 import { MODEL_DEFAULTS } from '../../src/models/presets.js';
 import { MODEL_NAMES, OPTIMIZERS } from '../../src/train/config.js';
 import { parseSetValue } from '../../src/experiments/settings.js';
-import { fullRunConfig } from '../../src/sweep/normalize.js';
+import { parseRunConfig } from '../../src/train/config.js';
 import { presets } from './presets.js';
 
 type Json = Record<string, unknown>;
@@ -186,7 +186,7 @@ export class SweepForm {
 /** A field's value in a run config that does not set it: [] for the model's own width. */
 function defaultValue(field: string): unknown[] {
   if (field === 'size') return [];
-  const config = fullRunConfig({ model: 'linear' }) as unknown as Json & { dataset: Json };
+  const config = parseRunConfig({ model: 'linear' }) as unknown as Json & { dataset: Json };
   return [field.startsWith('dataset.') ? config.dataset[field.slice(8)] : config[field]];
 }
 
