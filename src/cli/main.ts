@@ -5,6 +5,7 @@ import { registerSweep } from './sweep.js';
 import { registerRun } from './run.js';
 import { registerGenerate } from './generate.js';
 import { registerTrain } from './train.js';
+import { registerWorker } from './worker.js';
 import { CancelledError, UsageError } from './errors.js';
 
 type Register = (program: Command) => void;
@@ -13,6 +14,7 @@ commands.push(registerSweep);
 commands.push(registerRun);
 commands.push(registerGenerate);
 commands.push(registerTrain);
+commands.push(registerWorker);
 
 export async function runCli(argv: string[]): Promise<number> {
   const program = new Command('mnist1d')

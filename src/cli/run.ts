@@ -9,6 +9,7 @@ import { getStudy, resolveSettings, studies, type AnyStudy } from '../experiment
 import { runStudy } from '../experiments/run-study.js';
 import { RESULTS_FILE } from '../sweep/results-store.js';
 import { runWithDisplay } from './progress-display.js';
+import { addQueueOption, withQueue } from './queue-option.js';
 import { parseWorkers } from './sweep.js';
 
 interface RunFlags {
@@ -17,6 +18,7 @@ interface RunFlags {
   resume?: boolean;
   quick?: boolean;
   set: string[];
+  queue?: string;
 }
 
 function studiesHelp(): string {
@@ -39,7 +41,7 @@ function studiesHelp(): string {
 }
 
 export function registerRun(program: Command): void {
-  program
+  const run = program
     .command('run')
     .description("run one of the paper's studies as a parallel, resumable sweep with its summary and figures")
     .argument('<study>', studies.map((s) => s.name).join(' | '))
@@ -48,8 +50,8 @@ export function registerRun(program: Command): void {
     .option('--resume', 'continue a run in --out: skip tasks already in its results.jsonl')
     .option('--quick', 'a scaled-down version that still shows the effect')
     .option('--set <key=value>', 'override a setting (repeatable)', (value: string, all: string[]) => [...all, value], [])
-    .addHelpText('after', studiesHelp)
-    .action((name: string, flags: RunFlags) => runCommand(getStudy(name), flags, `mnist1d run ${name}`));
+    .addHelpText('after', studiesHelp);
+  addQueueOption(run).action((name: string, flags: RunFlags) => runCommand(getStudy(name), flags, `mnist1d run ${name}`));
 
   program
     .command('start')
@@ -66,7 +68,7 @@ async function runCommand(study: AnyStudy, flags: RunFlags, invocation: string):
   const outDir = flags.out ?? `results/${study.name}`;
   const command = [invocation, flags.quick ? '--quick' : '', ...flags.set.map((s) => `--set ${s}`)].filter(Boolean).join(' ');
   const result = await runWithDisplay({ title: study.name, resultsPath: join(outDir, RESULTS_FILE) }, (hooks) =>
-    runStudy(study, settings, { outDir, workers, resume: flags.resume, command, ...hooks }),
+    withQueue(flags.queue, workers, (executor) => runStudy(study, settings, { outDir, workers, resume: flags.resume, command, executor, ...hooks })),
   );
   console.log(result.summary.markdown);
   console.log(`Written: ${[result.files.results, result.files.summary, result.files.json, ...result.figures.flatMap((f) => [f.svg, f.png])].join(', ')}`);

@@ -14,6 +14,7 @@ import { runSweep } from '../sweep/sweep.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { UsageError } from './errors.js';
 import { runWithDisplay, summarize } from './progress-display.js';
+import { addQueueOption, withQueue } from './queue-option.js';
 
 const GRID_HELP = `
 Grid file (JSON), one of:
@@ -46,18 +47,19 @@ interface SweepFlags {
   workers?: string;
   out?: string;
   resume?: boolean;
+  queue?: string;
 }
 
 export function registerSweep(program: Command): void {
-  program
+  const command = program
     .command('sweep')
     .description('run a grid of training runs in parallel workers, appending records to DIR/results.jsonl')
     .requiredOption('--grid <file>', 'the grid file (JSON; format below)')
     .option('--workers <n>', 'number of workers (default: the number of cores, at most one per run)')
     .option('--out <dir>', 'output folder (default: results/<grid file name>)')
     .option('--resume', 'continue the sweep in --out: skip runs already in its results.jsonl')
-    .addHelpText('after', GRID_HELP)
-    .action((flags: SweepFlags) => sweepCommand(flags));
+    .addHelpText('after', GRID_HELP);
+  addQueueOption(command).action((flags: SweepFlags) => sweepCommand(flags));
 }
 
 async function sweepCommand(flags: SweepFlags): Promise<void> {
@@ -66,7 +68,7 @@ async function sweepCommand(flags: SweepFlags): Promise<void> {
   const outDir = flags.out ?? join('results', basename(flags.grid, extname(flags.grid)));
   const resultsPath = join(outDir, RESULTS_FILE);
   const result = await runWithDisplay({ title: 'sweep', resultsPath }, (hooks) =>
-    runSweep<TaskRecord>(configs, { kinds: taskKinds, workers, outDir, resume: flags.resume, ...hooks }),
+    withQueue(flags.queue, workers, (executor) => runSweep<TaskRecord>(configs, { kinds: taskKinds, workers, outDir, resume: flags.resume, executor, ...hooks })),
   );
   for (const record of result.records) {
     console.log(`${record.key}  ${summarize(record)} ${describeTask({ kind: recordKind(taskKinds, record), config: record.config }, taskKinds)}`);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { writeFilesAtomic } from '../io/atomic-write.js';
 import { writeFigure, type WrittenFigure } from '../plot/files.js';
 import type { SweepEventListener } from '../sweep/events.js';
+import type { Executor } from '../sweep/executor.js';
 import { withFolderLock } from '../sweep/folder-lock.js';
 import { RESULTS_FILE } from '../sweep/results-store.js';
 import { runSweep } from '../sweep/sweep.js';
@@ -20,6 +21,8 @@ export interface StudyRunOptions {
   outDir: string;
   workers?: number;
   resume?: boolean;
+  /** Where the tasks run (e.g. a QueueExecutor); default the local worker pool. */
+  executor?: Executor;
   signal?: AbortSignal;
   onEvent?: SweepEventListener;
   /** How the study was invoked, quoted in summary.md (e.g. "mnist1d run pooling --quick"). */
@@ -50,6 +53,7 @@ async function runLocked(study: AnyStudy, settings: object, options: StudyRunOpt
     workers: options.workers,
     outDir: options.outDir,
     resume: options.resume,
+    executor: options.executor,
     signal: options.signal,
     onEvent: (event) => {
       if (event.type === 'sweep-start') workers = event.concurrency;
