@@ -76,7 +76,9 @@ function describeEvent(event: QueueWorkerEvent): string {
     case 'job-start':
       return `${event.worker} started ${event.id}`;
     case 'job-end':
-      return `${event.worker} ${event.reply.ok ? event.reply.record.status : `refused or failed (${event.reply.error.code}: ${event.reply.error.message})`} ${event.id} in ${event.seconds.toFixed(1)}s`;
+      return event.reply.ok
+        ? `${event.worker} ${event.reply.record.status} ${event.id} in ${event.seconds.toFixed(1)}s`
+        : `${event.worker} failed ${event.id} in ${event.seconds.toFixed(1)}s: ${event.reply.error.code}: ${event.reply.error.message}`;
     case 'handed-back':
       return `${event.worker} handed ${event.id} back to the queue`;
     case 'error':

@@ -71,6 +71,7 @@ export class QueueExecutor implements Executor {
     try {
       await checkReachable(connections[0], options.url);
       const queue = new Queue(QUEUE_NAME, { connection: connections[0] });
+      queue.on('error', () => {}); // reconnects by itself
       const events = new QueueEvents(QUEUE_NAME, { connection: connections[1] });
       await events.waitUntilReady();
       return new QueueExecutor(options, queue, events, connections);

@@ -28,7 +28,7 @@ const payloadSchema = z.strictObject({
 const replySchema = z.discriminatedUnion('ok', [
   z.strictObject({
     ok: z.literal(true),
-    record: z.looseObject({ config: z.unknown(), status: oneOf(['ok', 'diverged', 'failed']), reason: z.string().optional() }),
+    record: z.looseObject({ config: z.record(z.string(), z.unknown()), status: oneOf(['ok', 'diverged', 'failed']), reason: z.string().optional() }),
     worker: z.string(),
   }),
   z.strictObject({ ok: z.literal(false), error: z.strictObject({ code: z.string(), message: z.string() }), worker: z.string() }),
