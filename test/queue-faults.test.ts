@@ -138,6 +138,27 @@ describe.skipIf(skipQueueTests)('sweeps on BullMQ + Redis with worker machines t
     expect(started.sort()).toEqual([...keys].sort()); // each run started exactly once, on some worker
   });
 
+  it('a worker stopped by two Ctrl-C hands its running job back, and another worker finishes it', async () => {
+    const input = [{ ...run, steps: 6000, seed: 21 }];
+    const executor = await QueueExecutor.connect({ url: parseQueueUrl(redis.url), kinds: withCrashTest(), pollMs: 250 });
+    let stopped: WorkerProcess | undefined;
+    const { records } = await runSweep<TaskRecord>(input, {
+      executor,
+      onEvent: (event) => {
+        if (event.type !== 'run-progress' || stopped) return;
+        stopped = workers.find((w) => `${w.name}/0` === (event.progress as JobProgress).worker);
+        stopped?.kill('SIGINT');
+        setTimeout(() => stopped?.kill('SIGINT'), 100);
+      },
+    }).finally(() => executor.close());
+    expect(stopped).toBeDefined();
+    expect(await stopped!.exited).toBe(0);
+    expect(stopped!.log).toMatch(/handed [0-9a-f]{16} back to the queue/);
+    expect(records[0]).toMatchObject({ status: 'ok', steps: 6000 });
+    expect(records[0].worker).not.toBe(`${stopped!.name}/0`);
+    workers.push(await WorkerProcess.start(redis.url, 'w5'));
+  });
+
   it('refuses hostile job payloads on the worker side, and the coordinator records such a job failed', async () => {
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     const queue = new Queue(QUEUE_NAME, { connection });
@@ -162,7 +183,7 @@ describe.skipIf(skipQueueTests)('sweeps on BullMQ + Redis with worker machines t
       const { records } = await runSweep<TaskRecord>(input, { executor }).finally(() => executor.close());
       expect(records[0]).toMatchObject({ key: task.key, status: 'failed' });
       expect(records[0].reason).toMatch(/^CONFIG_ERROR: /);
-      expect(workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null).length).toBe(3); // w2, w3, w4 are still up
+      expect(workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null).length).toBe(3); // the killed and the stopped one aside, all are up
     } finally {
       await queue.close();
       connection.disconnect();
