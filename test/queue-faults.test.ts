@@ -18,7 +18,7 @@ import { QueueExecutor } from '../src/sweep/queue-executor.js';
 import type { JobProgress } from '../src/sweep/queue-worker.js';
 import { runSweep } from '../src/sweep/sweep.js';
 import type { TaskRecord } from '../src/sweep/task.js';
-import { bin, repoRoot, skipQueueTests, TestRedis, waitFor, WorkerProcess } from './queue-redis.js';
+import { bin, LocalRedis, repoRoot, skipQueueTests, startTestWorker, waitFor, type WorkerProcess } from './queue-redis.js';
 
 /** A training run of a few tenths of a second. */
 const run = { model: 'mlp', hidden: 64, steps: 600, evalEvery: 200, dataset: { numSamples: 1000 } };
@@ -48,7 +48,7 @@ function resultKeys(dir: string): string[] {
 }
 
 describe.skipIf(skipQueueTests)('sweeps on BullMQ + Redis with worker machines that die', () => {
-  let redis: TestRedis;
+  let redis: LocalRedis;
   const workers: WorkerProcess[] = [];
   const dirs: string[] = [];
   const tempDir = () => {
@@ -58,8 +58,8 @@ describe.skipIf(skipQueueTests)('sweeps on BullMQ + Redis with worker machines t
   };
 
   beforeAll(async () => {
-    redis = await TestRedis.start();
-    workers.push(...(await Promise.all(['w1', 'w2', 'w3'].map((name) => WorkerProcess.start(redis.url, name)))));
+    redis = await LocalRedis.start();
+    workers.push(...(await Promise.all(['w1', 'w2', 'w3'].map((name) => startTestWorker(redis.url, name)))));
   });
 
   afterAll(async () => {
@@ -111,7 +111,7 @@ describe.skipIf(skipQueueTests)('sweeps on BullMQ + Redis with worker machines t
   });
 
   it('collects the runs that finished while the coordinator was dead, and runs nothing twice', async () => {
-    workers.push(await WorkerProcess.start(redis.url, 'w4')); // w1 is dead
+    workers.push(await startTestWorker(redis.url, 'w4')); // w1 is dead
     const dir = tempDir();
     const grid = join(dir, 'grid.json');
     const seeds = [11, 12, 13, 14, 15, 16];
@@ -156,7 +156,7 @@ describe.skipIf(skipQueueTests)('sweeps on BullMQ + Redis with worker machines t
     expect(stopped!.log).toMatch(/handed [0-9a-f]{16} back to the queue/);
     expect(records[0]).toMatchObject({ status: 'ok', steps: 6000 });
     expect(records[0].worker).not.toBe(`${stopped!.name}/0`);
-    workers.push(await WorkerProcess.start(redis.url, 'w5'));
+    workers.push(await startTestWorker(redis.url, 'w5'));
   });
 
   it('refuses hostile job payloads on the worker side, and the coordinator records such a job failed', async () => {

@@ -8,6 +8,7 @@
 // (an event lost while Redis restarted) and collects jobs that finished while no
 // coordinator listened (a resumed sweep), and re-enqueues a job Redis lost.
 // Aborting a run leaves its job in the queue: a resumed sweep collects it.
+import { setMaxListeners } from 'node:events';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ConfigError } from '../schema.js';
@@ -24,7 +25,7 @@ export interface QueueExecutorOptions {
   kinds: TaskKinds;
   /** Jobs kept in the queue at once (the sweep's concurrency); at least the worker slots of every machine. Default DEFAULT_IN_FLIGHT. */
   inFlight?: number;
-  /** How often the jobs in flight are polled. Default 1 s. */
+  /** How often the jobs in flight are polled (a safety net under the queue events). Default 5 s. */
   pollMs?: number;
 }
 
@@ -59,7 +60,7 @@ export class QueueExecutor implements Executor {
     events.on('failed', ({ jobId, failedReason }) => this.take(jobId, queueFailure(failedReason)));
     events.on('progress', ({ jobId, data }) => this.waiters.get(jobId)?.onProgress?.(data as unknown as RunProgress));
     events.on('error', () => {}); // reconnects by itself; the poll covers what it misses
-    this.poller = setInterval(() => void this.poll(), options.pollMs ?? 1000);
+    this.poller = setInterval(() => void this.poll(), options.pollMs ?? 5000);
   }
 
   /** Connects to the queue at `options.url`; a ConfigError when Redis does not answer. */
@@ -90,6 +91,7 @@ export class QueueExecutor implements Executor {
       this.waiters.set(task.key, { task, settle: resolve, onProgress });
       onAbort = () => reject(abortError());
     });
+    if (signal) setMaxListeners(this.concurrency + 10, signal); // every job in flight listens to the sweep's signal
     signal?.addEventListener('abort', onAbort, { once: true });
     let reply: JobReply;
     try {
@@ -146,7 +148,7 @@ export class QueueExecutor implements Executor {
     if (this.polling) return;
     this.polling = true;
     try {
-      for (const key of [...this.waiters.keys()]) await this.check(key).catch(() => {});
+      await Promise.all([...this.waiters.keys()].map((key) => this.check(key).catch(() => {})));
     } finally {
       this.polling = false;
     }
