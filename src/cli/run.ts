@@ -9,7 +9,7 @@ import { getStudy, resolveSettings, studies, type AnyStudy } from '../experiment
 import { runStudy } from '../experiments/run-study.js';
 import { RESULTS_FILE } from '../sweep/results-store.js';
 import { runWithDisplay } from './progress-display.js';
-import { addQueueOption, withQueue } from './queue-option.js';
+import { QUEUE_OPTION, withQueue } from './queue-option.js';
 import { parseWorkers } from './sweep.js';
 
 interface RunFlags {
@@ -41,7 +41,7 @@ function studiesHelp(): string {
 }
 
 export function registerRun(program: Command): void {
-  const run = program
+  program
     .command('run')
     .description("run one of the paper's studies as a parallel, resumable sweep with its summary and figures")
     .argument('<study>', studies.map((s) => s.name).join(' | '))
@@ -50,8 +50,9 @@ export function registerRun(program: Command): void {
     .option('--resume', 'continue a run in --out: skip tasks already in its results.jsonl')
     .option('--quick', 'a scaled-down version that still shows the effect')
     .option('--set <key=value>', 'override a setting (repeatable)', (value: string, all: string[]) => [...all, value], [])
-    .addHelpText('after', studiesHelp);
-  addQueueOption(run).action((name: string, flags: RunFlags) => runCommand(getStudy(name), flags, `mnist1d run ${name}`));
+    .option(...QUEUE_OPTION)
+    .addHelpText('after', studiesHelp)
+    .action((name: string, flags: RunFlags) => runCommand(getStudy(name), flags, `mnist1d run ${name}`));
 
   program
     .command('start')

@@ -14,7 +14,7 @@ import { runSweep } from '../sweep/sweep.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { UsageError } from './errors.js';
 import { runWithDisplay, summarize } from './progress-display.js';
-import { addQueueOption, withQueue } from './queue-option.js';
+import { QUEUE_OPTION, withQueue } from './queue-option.js';
 
 const GRID_HELP = `
 Grid file (JSON), one of:
@@ -51,15 +51,16 @@ interface SweepFlags {
 }
 
 export function registerSweep(program: Command): void {
-  const command = program
+  program
     .command('sweep')
     .description('run a grid of training runs in parallel workers, appending records to DIR/results.jsonl')
     .requiredOption('--grid <file>', 'the grid file (JSON; format below)')
     .option('--workers <n>', 'number of workers (default: the number of cores, at most one per run)')
     .option('--out <dir>', 'output folder (default: results/<grid file name>)')
     .option('--resume', 'continue the sweep in --out: skip runs already in its results.jsonl')
-    .addHelpText('after', GRID_HELP);
-  addQueueOption(command).action((flags: SweepFlags) => sweepCommand(flags));
+    .option(...QUEUE_OPTION)
+    .addHelpText('after', GRID_HELP)
+    .action((flags: SweepFlags) => sweepCommand(flags));
 }
 
 async function sweepCommand(flags: SweepFlags): Promise<void> {
