@@ -5,11 +5,12 @@
 // are warmed first (workers started, dataset made), so the difference is the queue's.
 // Then the queue's own limits, with no training: Redis CPU time per job (a bare
 // BullMQ job's whole life: add, fetch, complete, event, remove) and per progress
-// update; and the coordinator's CPU time per job of the sweeps above. The saturation
-// model of docs/distributed.md is fitted to these; a full (not --quick) run rewrites
-// the measured block there.
+// update; the coordinator's CPU time per job of the 0.1 s sweeps above and per progress
+// event it receives. The saturation model of docs/distributed.md is fitted to these;
+// a full (not --quick) run rewrites the measured block there.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Queue, Worker } from 'bullmq';
+import { availableParallelism, loadavg } from 'node:os';
+import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { packagePath } from '../src/engine/node-files.js';
 import { taskKinds } from '../src/experiments/task-kinds.js';
@@ -38,8 +39,11 @@ interface QueueLimits {
   redisCpuPerJobMs: number;
   redisCpuPerProgressMs: number;
   coordinatorCpuPerJobMs: number;
+  coordinatorCpuPerProgressMs: number;
   roundTripUs: number;
 }
+
+
 
 export async function queueSection(options: BenchOptions = { quick: false }): Promise<BenchTable> {
   const stepsPerS = await calibrate();
@@ -50,7 +54,8 @@ export async function queueSection(options: BenchOptions = { quick: false }): Pr
   const rows: (string | number)[][] = [];
   let seed = 1;
   let identical = true;
-  const coordinator = { cpuS: 0, jobs: 0 };
+  const loadBefore = loadavg()[0];
+  const coordinator = { cpuS: 0, jobs: 0 }; // over the 0.1 s sweeps
   try {
     for (const processes of PROCESSES) {
       const workers = await Promise.all(Array.from({ length: processes }, (_, i) => WorkerProcess.start(redis.url, `bench${i}`)));
@@ -67,9 +72,10 @@ export async function queueSection(options: BenchOptions = { quick: false }): Pr
           const commandsBefore = await infoField(admin, 'stats', 'total_commands_processed');
           const cpuBefore = process.cpuUsage(); // this process is only the coordinator here
           const remote = await timed(configs, queue);
-          const cpu = process.cpuUsage(cpuBefore);
-          coordinator.cpuS += (cpu.user + cpu.system) / 1e6;
-          coordinator.jobs += jobs;
+          if (length < 1) {
+            coordinator.cpuS += cpuSeconds(process.cpuUsage(cpuBefore));
+            coordinator.jobs += jobs;
+          }
           const commands = (await infoField(admin, 'stats', 'total_commands_processed')) - commandsBefore;
           identical &&= JSON.stringify(local.records.map(comparable)) === JSON.stringify(remote.records.map(comparable));
           const overheadS = ((remote.seconds - local.seconds) * processes) / jobs;
@@ -90,7 +96,8 @@ export async function queueSection(options: BenchOptions = { quick: false }): Pr
       notes: [
         `Records identical (timings and worker names aside) on the pool and through the queue: ${identical ? 'yes' : 'NO'}.`,
         'Redis commands per job: every client counted (coordinator, workers, their blocking waits and progress updates, one per 500 ms of a run).',
-        `Queue limits, no training: Redis CPU ${limits.redisCpuPerJobMs.toFixed(3)} ms per job (add, fetch, complete, event, remove) and ${limits.redisCpuPerProgressMs.toFixed(3)} ms per progress update; coordinator CPU ${limits.coordinatorCpuPerJobMs.toFixed(3)} ms per job; a Redis round trip on loopback ${limits.roundTripUs.toFixed(0)} us.`,
+        `Load average of the machine (other processes included): ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end, on ${availableParallelism()} cores.`,
+        `Queue costs: Redis CPU ${limits.redisCpuPerJobMs.toFixed(3)} ms per job (a bare BullMQ job: add, fetch, complete, event, remove) and ${limits.redisCpuPerProgressMs.toFixed(3)} ms per progress update; coordinator CPU ${limits.coordinatorCpuPerJobMs.toFixed(2)} ms per job (over the 0.1 s sweeps: validation, enqueue, events, record) and ${limits.coordinatorCpuPerProgressMs.toFixed(3)} ms per progress event received; a Redis round trip on loopback ${limits.roundTripUs.toFixed(0)} us.`,
         ...modelNotes(limits),
       ],
     };
@@ -151,10 +158,11 @@ async function measureLimits(url: string, admin: Redis, jobs: number): Promise<O
     for (let i = 0; i < jobs; i++) await job.updateProgress({ step: i, totalSteps: jobs });
     const redisCpuPerProgressMs = (((await redisCpuS(admin)) - cpu) * 1e3) / jobs;
 
+    const coordinatorCpuPerProgressMs = await progressListenerCpuMs(url, admin, jobs);
     const start = performance.now();
     for (let i = 0; i < 200; i++) await admin.ping();
     const roundTripUs = ((performance.now() - start) * 1e3) / 200;
-    return { redisCpuPerJobMs, redisCpuPerProgressMs, roundTripUs };
+    return { redisCpuPerJobMs, redisCpuPerProgressMs, coordinatorCpuPerProgressMs, roundTripUs };
   } finally {
     await worker.close();
     await queue.obliterate({ force: true });
@@ -164,24 +172,61 @@ async function measureLimits(url: string, admin: Redis, jobs: number): Promise<O
 }
 
 /**
- * The saturation model: one Redis (one core) serves S busy worker slots running
- * jobs of L seconds when S/L * cpuJob + S * PROGRESS_PER_S * cpuProgress < 1, and the
- * coordinator when S/L * cpuCoordinator < 1.
+ * The coordinator's CPU time per progress event: `count` events written straight into
+ * a queue's event stream, received by a QueueEvents as the coordinator's, less the
+ * cost of writing them (measured alone first).
+ */
+async function progressListenerCpuMs(url: string, admin: Redis, count: number): Promise<number> {
+  const write = async (queue: string) => {
+    const pipeline = admin.pipeline();
+    for (let i = 0; i < count; i++) pipeline.xadd(`bull:${queue}:events`, '*', 'event', 'progress', 'jobId', `job-${i % 64}`, 'data', JSON.stringify({ step: i, totalSteps: count, worker: 'bench/0' }));
+    await pipeline.exec();
+  };
+  let before = process.cpuUsage();
+  await write('mnist1d-bench-unheard');
+  const writeS = cpuSeconds(process.cpuUsage(before));
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const events = new QueueEvents('mnist1d-bench-heard', { connection, lastEventId: '0-0' }); // a fresh stream: read it all
+  try {
+    await events.waitUntilReady();
+    let received = 0;
+    const all = new Promise<void>((resolve) => events.on('progress', () => ++received === count && resolve()));
+    before = process.cpuUsage();
+    await write('mnist1d-bench-heard');
+    await all;
+    return (Math.max(0, cpuSeconds(process.cpuUsage(before)) - writeS) * 1e3) / count;
+  } finally {
+    await events.close();
+    connection.disconnect();
+    await admin.del('bull:mnist1d-bench-unheard:events', 'bull:mnist1d-bench-heard:events');
+  }
+}
+
+function cpuSeconds(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
+}
+
+/**
+ * The saturation model (docs/distributed.md): one Redis (one core) and one coordinator
+ * serve S busy slots running jobs of L seconds while, for each,
+ * S/L * perJob + S * PROGRESS_PER_S * perProgress < 1.
  */
 function modelNotes(limits: QueueLimits): string[] {
-  const cpuJob = limits.redisCpuPerJobMs / 1e3;
-  const cpuProgress = limits.redisCpuPerProgressMs / 1e3;
-  const cpuCoordinator = limits.coordinatorCpuPerJobMs / 1e3;
-  const redisJobsPerS = 1 / cpuJob;
-  const coordinatorJobsPerS = 1 / cpuCoordinator;
-  const progressShare = FLEET_SLOTS * PROGRESS_PER_S * cpuProgress;
-  const shortestRedis = (FLEET_SLOTS * cpuJob) / (1 - progressShare);
-  const shortestRun = Math.max(shortestRedis, FLEET_SLOTS * cpuCoordinator);
-  const batch = (runS: number) => Math.max(1, Math.ceil(shortestRun / runS));
+  const side = (perJobMs: number, perProgressMs: number) => {
+    const progressShare = FLEET_SLOTS * PROGRESS_PER_S * (perProgressMs / 1e3);
+    return { jobsPerS: 1e3 / perJobMs, progressShare, shortestS: progressShare < 1 ? (FLEET_SLOTS * perJobMs) / 1e3 / (1 - progressShare) : Infinity };
+  };
+  const redis = side(limits.redisCpuPerJobMs, limits.redisCpuPerProgressMs);
+  const coordinator = side(limits.coordinatorCpuPerJobMs, limits.coordinatorCpuPerProgressMs);
+  const shortest = Math.max(redis.shortestS, coordinator.shortestS);
+  const batch = (runS: number) => Math.max(1, Math.ceil(shortest / runS));
+  const perCent = (share: number) => `${(share * 100).toFixed(0)} %`;
   return [
     '',
-    `Model: Redis alone sustains about ${Math.round(redisJobsPerS).toLocaleString('en-US')} jobs/s and the coordinator about ${Math.round(coordinatorJobsPerS).toLocaleString('en-US')} jobs/s; progress updates of ${FLEET_SLOTS} busy slots take ${(progressShare * 100).toFixed(0)} % of Redis.`,
-    `Shortest run that keeps 100 machines x 16 cores busy: ${shortestRun.toFixed(2)} s per job. Runs shorter than that should be batched: ${batch(0.1)} runs of 0.1 s or ${batch(0.5)} runs of 0.5 s per job.`,
+    `Model: Redis alone sustains about ${Math.round(redis.jobsPerS).toLocaleString('en-US')} jobs/s, the coordinator about ${Math.round(coordinator.jobsPerS).toLocaleString('en-US')} jobs/s; the progress updates of ${FLEET_SLOTS} busy slots take ${perCent(redis.progressShare)} of Redis and ${perCent(coordinator.progressShare)} of the coordinator.`,
+    Number.isFinite(shortest)
+      ? `Shortest job that keeps 100 machines x 16 cores busy: ${shortest.toFixed(1)} s. Shorter runs should be batched: ${batch(0.1)} runs of 0.1 s or ${batch(2)} runs of 2 s per job.`
+      : `At 100 machines x 16 cores the progress updates alone would saturate ${redis.progressShare >= 1 ? 'Redis' : 'the coordinator'}: such a fleet needs fewer progress updates per run, whatever the run length.`,
   ];
 }
 

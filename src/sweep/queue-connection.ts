@@ -7,6 +7,16 @@ import { ConfigError } from '../schema.js';
 
 export const QUEUE_NAME = 'mnist1d-tasks';
 
+/**
+ * The id of the last event in a queue's event stream ('0-0' when empty): a
+ * QueueEvents started from it misses no event written after this call (BullMQ's
+ * default, '$', starts only once its first read is issued). BullMQ's default key prefix, 'bull'.
+ */
+export async function lastEventId(redis: Redis, queue: string): Promise<string> {
+  const [last] = await redis.xrevrange(`bull:${queue}:events`, '+', '-', 'COUNT', 1);
+  return last?.[0] ?? '0-0';
+}
+
 /** The largest Redis database index a URL may name (Redis's default `databases` is 16). */
 const MAX_DB = 15;
 

@@ -14,7 +14,7 @@ import type { Redis } from 'ioredis';
 import { ConfigError } from '../schema.js';
 import type { RunProgress } from '../train/types.js';
 import type { Executor } from './executor.js';
-import { checkReachable, connectQueue, QUEUE_NAME, type QueueUrl } from './queue-connection.js';
+import { checkReachable, connectQueue, lastEventId, QUEUE_NAME, type QueueUrl } from './queue-connection.js';
 import { jobPayload, parseJobReply, type JobReply } from './queue-payload.js';
 import type { TaskKinds } from './task-kind.js';
 import { abortError, describeError, TaskError, throwIfAborted, type PreparedTask, type ProgressListener, type TaskRecord } from './task.js';
@@ -73,7 +73,7 @@ export class QueueExecutor implements Executor {
       await checkReachable(connections[0], options.url);
       const queue = new Queue(QUEUE_NAME, { connection: connections[0] });
       queue.on('error', () => {}); // reconnects by itself
-      const events = new QueueEvents(QUEUE_NAME, { connection: connections[1] });
+      const events = new QueueEvents(QUEUE_NAME, { connection: connections[1], lastEventId: await lastEventId(connections[0], QUEUE_NAME) });
       await events.waitUntilReady();
       return new QueueExecutor(options, queue, events, connections);
     } catch (error) {
