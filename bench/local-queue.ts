@@ -69,7 +69,10 @@ export class LocalRedis {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', this.appendfsync, '--save', '', '--maxmemory-policy', 'noeviction'];
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.process = child;
+    let failed: Error | undefined;
+    child.once('error', (error) => (failed = new Error(`cannot start redis-server (Debian: apt-get install redis-server): ${error.message}`)));
     await waitFor(async () => {
+      if (failed) throw failed;
       if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
       return pings(this.port);
     }, 'redis-server to answer', 10_000);
