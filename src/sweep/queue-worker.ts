@@ -11,6 +11,7 @@ import { Worker, WaitingError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RunProgress } from '../train/types.js';
 import { createNodePool } from './node-pool.js';
+import type { WorkerPool } from './pool.js';
 import { checkReachable, connectQueue, QUEUE_NAME, type QueueUrl } from './queue-connection.js';
 import { parseJobPayload, type JobReply } from './queue-payload.js';
 import type { TaskKinds } from './task-kind.js';
@@ -52,7 +53,7 @@ export class QueueWorker {
 
   private constructor(
     private readonly options: QueueWorkerOptions,
-    private readonly pool: Awaited<ReturnType<typeof createNodePool>>,
+    private readonly pool: WorkerPool,
     private readonly worker: Worker<unknown, JobReply>,
     private readonly connection: Redis,
   ) {
