@@ -61,6 +61,9 @@ async function runLocked(study: AnyStudy, settings: object, options: StudyRunOpt
     },
   });
   const wall = (performance.now() - started) / 1e3;
+  // Records from queue workers name where they ran: count those workers, not the jobs kept in flight.
+  const remoteWorkers = new Set(result.records.flatMap((r) => (typeof r.worker === 'string' ? [r.worker] : []))).size;
+  if (remoteWorkers) workers = remoteWorkers;
   const summary = study.summarize(result.records);
   const figures: WrittenFigure[] = [];
   for (const figure of study.figures(result.records)) figures.push(await writeFigure(options.outDir, figure));
