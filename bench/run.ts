@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { packagePath } from '../src/engine/node-files.js';
 import { formatTable, type BenchOptions, type BenchSection } from './table.js';
 
-const SECTIONS = ['generate', 'train', 'sparse', 'winograd', 'meta', 'sweep', 'browser'] as const;
+const SECTIONS = ['generate', 'train', 'sparse', 'winograd', 'meta', 'sweep', 'browser', 'queue'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 interface Args extends BenchOptions {

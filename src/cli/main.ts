@@ -7,6 +7,7 @@ import { registerGenerate } from './generate.js';
 import { registerTrain } from './train.js';
 import { CancelledError, EXIT_CODES_HELP, RunsFailedError, UsageError } from './errors.js';
 import { refuseRepeatedFlags } from './repeated-flags.js';
+import { registerWorker } from './worker.js';
 
 type Register = (program: Command) => void;
 const commands: Register[] = [];
@@ -14,6 +15,7 @@ commands.push(registerSweep);
 commands.push(registerRun);
 commands.push(registerGenerate);
 commands.push(registerTrain);
+commands.push(registerWorker);
 
 export async function runCli(argv: string[]): Promise<number> {
   const program = new Command('mnist1d')

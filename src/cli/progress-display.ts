@@ -89,10 +89,12 @@ class BarsDisplay implements ProgressDisplay {
       case 'run-start':
         this.lanes[event.lane]?.update(0, { run: `${event.label} (${event.key.slice(0, 8)})${event.attempt > 1 ? ' retry' : ''}` });
         break;
-      case 'run-progress':
+      case 'run-progress': {
+        const worker = workerOf(event.progress);
         this.lanes[event.lane]?.setTotal(Math.max(1, event.progress.totalSteps));
-        this.lanes[event.lane]?.update(event.progress.step);
+        this.lanes[event.lane]?.update(event.progress.step, worker ? { lane: worker } : {});
         break;
+      }
       case 'run-retry':
         this.bars.log(`retrying ${event.label} (${event.key}): ${event.reason}\n`);
         break;
@@ -139,9 +141,11 @@ class LinesDisplay implements ProgressDisplay {
         this.done = event.done;
         this.eta = event.etaS;
         break;
-      case 'run-end':
-        this.line(`[${this.done}/${this.total}] ${summarize(event.record)} ${event.label} (${event.key}) | ETA ${formatDuration(this.eta)}`);
+      case 'run-end': {
+        const worker = workerOf(event.record);
+        this.line(`[${this.done}/${this.total}] ${summarize(event.record)} ${event.label} (${event.key})${worker ? ` on ${worker}` : ''} | ETA ${formatDuration(this.eta)}`);
         break;
+      }
       case 'sweep-end':
         this.line(`${event.cancelled ? 'cancelled' : 'done'}: ${event.done} runs, ${event.failed} failed in ${formatDuration(event.elapsedS)}`);
         break;
@@ -161,6 +165,12 @@ export function summarize(record: TaskRecord): string {
   const acc = typeof record.test_acc === 'number' ? ` test_acc=${record.test_acc.toFixed(3)}` : '';
   const wall = typeof record.wall_s === 'number' ? ` ${formatDuration(record.wall_s)}` : '';
   return `ok${acc}${wall} |`;
+}
+
+/** The machine and worker ("host/2") a queue worker names in its progress and records (queue-worker.ts); undefined for local runs. */
+function workerOf(value: object): string | undefined {
+  const worker = (value as { worker?: unknown }).worker;
+  return typeof worker === 'string' && worker ? worker : undefined;
 }
 
 function skippedNote(skipped: number): string {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { writeFilesAtomic } from '../io/atomic-write.js';
 import { writeFigure, type WrittenFigure } from '../plot/files.js';
 import type { SweepEventListener } from '../sweep/events.js';
+import type { Executor } from '../sweep/executor.js';
 import { withFolderLock } from '../sweep/folder-lock.js';
 import { RESULTS_FILE } from '../sweep/results-store.js';
 import { runSweep } from '../sweep/sweep.js';
@@ -22,6 +23,8 @@ export interface StudyRunOptions {
   resume?: boolean;
   /** With resume: run again the tasks recorded as failed. */
   retryFailed?: boolean;
+  /** Where the tasks run (e.g. a QueueExecutor); default the local worker pool. */
+  executor?: Executor;
   signal?: AbortSignal;
   onEvent?: SweepEventListener;
   /** How the study was invoked, quoted in summary.md (e.g. "mnist1d run pooling --quick"). */
@@ -53,6 +56,7 @@ async function runLocked(study: AnyStudy, settings: object, options: StudyRunOpt
     outDir: options.outDir,
     resume: options.resume,
     retryFailed: options.retryFailed,
+    executor: options.executor,
     signal: options.signal,
     onEvent: (event) => {
       if (event.type === 'sweep-start') workers = event.concurrency;
@@ -60,6 +64,9 @@ async function runLocked(study: AnyStudy, settings: object, options: StudyRunOpt
     },
   });
   const wall = (performance.now() - started) / 1e3;
+  // Records from queue workers name where they ran: count those workers, not the jobs kept in flight.
+  const remoteWorkers = new Set(result.records.flatMap((r) => (typeof r.worker === 'string' ? [r.worker] : []))).size;
+  if (remoteWorkers) workers = remoteWorkers;
   const summary = study.summarize(result.records);
   const figures: WrittenFigure[] = [];
   for (const figure of study.figures(result.records)) figures.push(await writeFigure(options.outDir, figure));
