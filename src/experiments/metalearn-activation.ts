@@ -25,7 +25,7 @@ import {
 import { datasetOverrides, type BaseSettings } from './settings.js';
 import type { Effects, Study } from './study.js';
 
-export interface MetalearnActivationSettings extends BaseSettings, Omit<MetalearnActivationConfig, never> {
+export interface MetalearnActivationSettings extends BaseSettings, MetalearnActivationConfig {
   baselines: BaselineActivation[];
 }
 
@@ -76,7 +76,7 @@ function baselines(records: readonly TaskRecord[]): ActivationBaselineRecord[] {
 }
 
 /** What the learned function looks like: its minimum, its value at 0, and a line fitted to it on [1, 5]. */
-export function describeShape(samples: readonly number[]) {
+function describeShape(samples: readonly number[]) {
   let min = 0;
   samples.forEach((y, i) => (y < samples[min] ? (min = i) : 0));
   const right = SAMPLE_POINTS.map((x, i) => [x, samples[i]]).filter(([x]) => x >= 1);

@@ -3,7 +3,8 @@
 // kernels (assembly/meta.ts) in float32: forward mode along the learning rate, reverse
 // mode through the stored trajectory for g's parameters.
 // A MetaSession keeps one problem resident in an engine for repeated gradients (an
-// outer loop); metaGradient is the one-shot form.
+// outer loop), runs its inner loop alone (train) and scores the trained classifier on
+// test rows (accuracy); metaGradient is the one-shot form.
 import { z } from 'zod';
 import { makeDataset } from '../data/generator.js';
 import { ACTIVATION_ELU, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTPLUS, ACTIVATION_SWISH, ACTIVATION_TANH } from '../../assembly/abi/plan.js';

@@ -1,7 +1,8 @@
 // The meta-problem format of ../shared/reference/torch/meta/*.json (`problem`): an
 // MLP IN-H-C trained for K steps of SGD or the notebook's RMSprop on the default
 // MNIST-1D training rows in order, its meta-loss the mean of the last M training
-// losses. One strict schema, plus the checks that tie the fields together (sizes,
+// losses; its activation fixed (tanh, elu, relu, sigmoid, softplus, swish), learned
+// (`activation`) or piecewise-linear (`piecewise`, the activation study's baseline). One strict schema, plus the checks that tie the fields together (sizes,
 // lengths of the initial parameters, of g's parameters and of the noise).
 import { z } from 'zod';
 import { ConfigError, finite, integer, oneOf, parseConfig } from '../schema.js';
