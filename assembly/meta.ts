@@ -26,10 +26,11 @@ import { activationTangentBackward, activationWithDerivatives, elementwiseProduc
 import { denseBackward, denseForward } from "./nn/dense";
 import { denseTangentBackward, denseTangentForward } from "./nn/dense-tangent";
 import { learnedActivationForward, learnedActivationParamAdjoint, learnedActivationParams } from "./nn/learned-activation";
+import { piecewiseActivationForward } from "./nn/piecewise-activation";
 import { softmaxCrossEntropy } from "./nn/loss";
 import { softmaxCrossEntropyTangent } from "./nn/loss-tangent";
 import { rmspropStep, sgdStep } from "./nn/optim";
-import { META_ACT_LEARNED, META_OPT_RMSPROP } from "./abi/meta";
+import { META_ACT_LEARNED, META_ACT_PIECEWISE, META_OPT_RMSPROP } from "./abi/meta";
 import { accumulateAdjoint, rmspropStepAdjoint, rmspropStepTangent, sgdStepAdjoint, sgdStepTangent } from "./nn/optim-tangent";
 
 function floats(n: i32): usize {
@@ -64,6 +65,8 @@ class MetaRun {
   g: usize; gDot: usize;
   // the state carried through the steps and its tangent or adjoint
   p: usize; v: usize; pDot: usize; vDot: usize;
+  // the parameters after the last inner step of the latest run (metaAccuracy evaluates them)
+  final: usize;
   // reverse mode, allocated on first use: p_t, v_t and the activation cache per step,
   // the θ-part of one reverse step and its scratch
   trajectory: usize = 0; states: usize = 0; cache: usize = 0; thetaStep: usize = 0; thetaScratch: usize = 0;
@@ -97,6 +100,7 @@ class MetaRun {
     this.xT = floats(ld * IN); this.hT = floats(2 * ld * H); // hT: a and ȧ transposed (denseTangentBackward)
     this.g = floats(P); this.gDot = floats(P);
     this.p = floats(P); this.v = floats(P); this.pDot = floats(P); this.vDot = floats(P);
+    this.final = floats(P);
   }
 
   get rmsprop(): bool {
@@ -133,16 +137,18 @@ class MetaRun {
     denseBackward(IN, H, ld, this.X, p, this.z, this.dz, this.g, at(this.g, this.ob1), 0, false, false, this.xT, 0);
   }
 
-  /** a = f(z) [+ noise_t], d1 = f'(z) and, with `second`, d2 = f''(z). */
+  /** a = f(z) [+ noise_t], d1 = f'(z) and, with `second`, d2 = f''(z). Step t < 0: no noise. */
   activate(t: i32, second: bool): void {
     const H = this.H, ld = this.ld, n = H * ld;
     const d2 = second ? this.d2 : 0;
     if (this.activation == META_ACT_LEARNED) {
       learnedActivationForward(n, this.z, this.a, this.d1, d2, this.G, this.theta, this.actNoise(t), this.scale);
+    } else if (this.activation == META_ACT_PIECEWISE) {
+      piecewiseActivationForward(n, this.z, this.a, this.d1, d2, this.G, this.theta);
     } else {
       activationWithDerivatives(this.activation, n, this.z, this.a, this.d1, d2);
     }
-    if (this.noiseInner) {
+    if (this.noiseInner && t >= 0) {
       for (let i = 0; i < H; i++) {
         const v = f32x4.splat(load<f32>(at(this.noiseInner, t * H + i)));
         const row = at(this.a, i * ld);
@@ -173,7 +179,30 @@ class MetaRun {
   }
 
   actNoise(t: i32): usize {
-    return this.noiseAct ? at(this.noiseAct, t * this.G) : 0;
+    return this.noiseAct && t >= 0 ? at(this.noiseAct, t * this.G) : 0;
+  }
+
+  /** The inner optimizer's step on p (and v) with gradient g. */
+  step(lr: f64): void {
+    if (this.rmsprop) rmspropStep(this.P, this.p, this.g, this.v, lr, this.alpha, this.eps, 0, 0);
+    else sgdStep(this.P, this.p, this.g, 0, lr, 0, 0, false, 0);
+  }
+
+  /** Number of rows r in [first, first + count) of x (IN, rows) feature-major whose argmax logit at p is y[r]. */
+  correct(p: usize, x: usize, y: usize, rows: i32, first: i32, count: i32): i32 {
+    const IN = this.IN, H = this.H, C = this.C, ld = this.ld;
+    memory.fill(this.X, 0, <usize>(IN * ld) << 2);
+    for (let f = 0; f < IN; f++) memory.copy(at(this.X, f * ld), at(x, f * rows + first), <usize>count << 2);
+    denseForward(IN, H, ld, this.X, p, at(p, this.ob1), this.z, false, 0);
+    this.activate(-1, false);
+    denseForward(H, C, ld, this.a, at(p, this.oW2), at(p, this.ob2), this.l, false, 0);
+    let hits = 0;
+    for (let j = 0; j < count; j++) {
+      let best = 0;
+      for (let c = 1; c < C; c++) if (load<f32>(at(this.l, c * ld + j)) > load<f32>(at(this.l, best * ld + j))) best = c;
+      if (best == load<i32>(at(y, first + j))) hits++;
+    }
+    return hits;
   }
 
   /** p from the initial parameters, v from the square average's start, their tangents 0. */
@@ -218,8 +247,9 @@ class MetaRun {
 /**
  * Sets up a meta-problem (see the header; sizes IN, H, C, batch B, K steps, meta-loss
  * over the last M, N training rows) and returns its handle for metaGradientLr or
- * metaGradientTheta. params: P floats (the padded flat vector). activation: 2 tanh,
- * 4 elu, META_ACT_LEARNED (theta: 3G+1 floats, scale). noiseInner: K·H floats or 0;
+ * metaGradientTheta. params: P floats (the padded flat vector). activation: an
+ * ACTIVATION_* code of activationWithDerivatives, META_ACT_LEARNED (theta: 3G+1 floats,
+ * scale) or META_ACT_PIECEWISE (theta: its table of G segments). noiseInner: K·H floats or 0;
  * noiseAct: K·G floats or 0. optimizer: META_OPT_SGD or META_OPT_RMSPROP (alpha, eps,
  * squareAvgInit). x (IN, N), y, params, theta and the noise are read at every call, so
  * the host may change params and theta between calls.
@@ -259,6 +289,7 @@ export function metaGradientLr(run: usize, lr: f64, losses: usize, grad: usize):
     if (r.rmsprop) rmspropStepTangent(P, p, pDot, r.v, r.vDot, r.g, r.gDot, lr, r.alpha, r.eps);
     else sgdStepTangent(P, p, pDot, r.g, r.gDot, lr);
   }
+  memory.copy(r.final, p, <usize>P << 2);
   store<f64>(grad, metaGrad);
   return metaLoss;
 }
@@ -284,9 +315,9 @@ export function metaGradientTheta(run: usize, lr: f64, losses: usize, grad: usiz
     r.gradientPass(t, p, true);
     store<f64>(losses + (<usize>t << 3), r.loss);
     metaLoss += r.lossWeight(t) * r.loss;
-    if (rms) rmspropStep(P, p, r.g, v, lr, r.alpha, r.eps, 0, 0);
-    else sgdStep(P, p, r.g, 0, lr, 0, 0, false, 0);
+    r.step(lr);
   }
+  memory.copy(r.final, p, bytesP);
   // adjoints: p̄ in pDot, v̄ in vDot (zero after start), ḡ in p (its values are no longer needed)
   const pBar = r.pDot, vBar = r.vDot, gBar = p;
   for (let i = 0; i < nTheta; i++) store<f32>(at(grad, i), 0);
@@ -302,4 +333,36 @@ export function metaGradientTheta(run: usize, lr: f64, losses: usize, grad: usiz
     for (let i = 0; i < nTheta; i++) store<f32>(at(grad, i), load<f32>(at(grad, i)) + load<f32>(at(r.thetaStep, i)));
   }
   return metaLoss;
+}
+
+/**
+ * The inner loop alone at learning rate lr (no derivative): writes losses (K f64) and
+ * returns the meta-loss; the final parameters stay for metaAccuracy.
+ */
+export function metaTrain(run: usize, lr: f64, losses: usize): f64 {
+  const r = changetype<MetaRun>(run);
+  r.useSlot(r.work);
+  r.start();
+  let metaLoss: f64 = 0;
+  for (let t = 0; t < r.K; t++) {
+    r.gradientPass(t, r.p, false);
+    store<f64>(losses + (<usize>t << 3), r.loss);
+    metaLoss += r.lossWeight(t) * r.loss;
+    r.step(lr);
+  }
+  memory.copy(r.final, r.p, <usize>r.P << 2);
+  return metaLoss;
+}
+
+/**
+ * How many of the first `count` rows of x (IN, rows) feature-major the parameters after
+ * the latest metaTrain / metaGradient* call classify as y says, without noise (B rows
+ * at a time).
+ */
+export function metaAccuracy(run: usize, x: usize, y: usize, rows: i32, count: i32): i32 {
+  const r = changetype<MetaRun>(run);
+  r.useSlot(r.work);
+  let hits = 0;
+  for (let first = 0; first < count; first += r.B) hits += r.correct(r.final, x, y, rows, first, min(r.B, count - first));
+  return hits;
 }

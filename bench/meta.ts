@@ -1,14 +1,20 @@
 // Meta-gradients on one core (src/meta, assembly/meta.ts): one run of the
 // metalearn-lr study's outer loop (50 outer x 200 inner SGD steps, MLP 40-50-10,
-// batch 50, forward mode), and one outer step of the activation study (301 inner
-// notebook-RMSprop steps of an MLP 40-128-10 with the learned activation, batch 100,
-// with noise, and the reverse-mode meta-gradient of the last 200 losses with respect
-// to g's 301 parameters), with the engine's memory afterwards. Best of several runs.
+// batch 50, forward mode), and one outer step of the metalearn-activation study (301
+// inner notebook-RMSprop steps of an MLP 40-128-10 with the learned activation, batch
+// 100, on its 8000 training rows with its noise, and the reverse-mode meta-gradient of
+// the last 200 losses with respect to g's 301 parameters), with the engine's memory
+// afterwards; beside it the inner loop alone (no derivative), with the learned
+// activation and with elu, in inner steps per second: their difference is the learned
+// activation's cost. Best of several runs.
+import { parseDatasetArgs } from '../src/data/args.js';
 import { featureMajorData } from '../src/data/dataset.js';
 import { makeDataset } from '../src/data/generator.js';
+import { metalearnActivation } from '../src/experiments/metalearn-activation.js';
 import { metalearnLrKind } from '../src/experiments/metalearn-lr-task.js';
 import { metalearnLr } from '../src/experiments/metalearn-lr.js';
 import { MetaSession } from '../src/meta/meta-gradient.js';
+import { NoiseStream } from '../src/meta/noise.js';
 import { torchLinearInit } from '../src/meta/torch-init.js';
 import { Engine } from '../src/train/engine.js';
 import { measureGemmPeak } from './gemm-peak.js';
@@ -30,25 +36,30 @@ async function best(reps: number, fn: () => unknown): Promise<number> {
   return fastest;
 }
 
-/** The activation study's inner problem: PyTorch's init (seeds 0 and 1), the notebook's noise drawn from a fixed stream. */
-function activationProblem(steps: number, lastLosses: number) {
-  let s = 7;
-  const noise = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * 0.2 - 0.1;
+/** The activation study's first inner problem (its defaults: PyTorch's init, its noise stream), with the learned activation or elu. */
+function activationProblem(activation: 'learned' | 'elu') {
+  const d = metalearnActivation.defaults;
+  const { inner, activation: gNoise } = new NoiseStream(d.noiseSeed, d.noise).next(d.innerSteps, d.hidden, d.activationHidden);
+  const rows = (flat: Float32Array, width: number) => Array.from({ length: d.innerSteps }, (_, t) => Array.from(flat.subarray(t * width, (t + 1) * width)));
+  const learned = activation === 'learned';
   return {
     dataset: 'default',
     rows: 'sequential',
-    batchSize: 100,
-    steps,
-    metaLoss: { lastLosses },
-    model: { sizes: [40, 128, 10], activation: 'learned' },
-    optimizer: { name: 'rmsprop-notebook', lr: 0.01, alpha: 0.4, eps: 1e-8, squareAvgInit: 1 },
-    activation: { base: 'elu', scale: 0.2, sizes: [1, 100, 1], hidden: 'tanh', params: Array.from(torchLinearInit(1, [1, 100, 1])) },
-    noise: {
-      inner: Array.from({ length: steps }, () => Array.from({ length: 128 }, noise)),
-      activation: Array.from({ length: steps }, () => Array.from({ length: 100 }, noise)),
-    },
-    initialParams: Array.from(torchLinearInit(0, [40, 128, 10])),
+    batchSize: d.batchSize,
+    steps: d.innerSteps,
+    metaLoss: { lastLosses: d.lastLosses },
+    model: { sizes: [40, d.hidden, 10], activation },
+    optimizer: { name: 'rmsprop-notebook', lr: d.innerLr, alpha: d.decay, eps: d.eps, squareAvgInit: d.squareAvgInit },
+    ...(learned && { activation: { base: 'elu', scale: d.scale, sizes: [1, d.activationHidden, 1], hidden: 'tanh', params: Array.from(torchLinearInit(d.activationSeed, [1, d.activationHidden, 1])) } }),
+    noise: { inner: rows(inner, d.hidden), ...(learned && { activation: rows(gNoise, d.activationHidden) }) },
+    initialParams: Array.from(torchLinearInit(d.seed, [40, d.hidden, 10])),
   };
+}
+
+/** Multiply-adds x 2 of the dense layers in one gradient pass (forward and backward) of a batch. */
+function denseFlops(problem: ReturnType<typeof activationProblem>): number {
+  const [inputs, hidden, classes] = problem.model.sizes;
+  return 6 * problem.batchSize * (inputs * hidden + hidden * classes);
 }
 
 export async function metaSection({ quick }: BenchOptions): Promise<BenchTable> {
@@ -62,11 +73,20 @@ export async function metaSection({ quick }: BenchOptions): Promise<BenchTable> 
   const lrRun = await best(reps, () => metalearnLrKind.run(engine, [data], lrConfig, () => {}));
   console.error(`meta: metalearn-lr run ${lrRun.toFixed(3)} s`);
 
-  const session = await MetaSession.create(activationProblem(301, 200), { engine, data });
+  const activationData = featureMajorData(await makeDataset(parseDatasetArgs(metalearnActivation.defaults.dataset, 'dataset')));
+  const elu = activationProblem('elu');
+  const eluSession = await MetaSession.create(elu, { engine, data: activationData });
+  const eluLoop = await best(reps, () => eluSession.train());
+  eluSession.dispose();
+  const problem = activationProblem('learned');
+  const session = await MetaSession.create(problem, { engine, data: activationData });
+  const learnedLoop = await best(reps, () => session.train());
   const activationStep = await best(reps, () => session.gradient());
   const memoryMB = engine.wasm.memory.buffer.byteLength / 2 ** 20;
   session.dispose();
-  console.error(`meta: activation outer step ${activationStep.toFixed(3)} s, engine memory ${memoryMB.toFixed(0)} MiB`);
+  const K = problem.steps;
+  const eluGflops = (denseFlops(elu) * K) / eluLoop / 1e9;
+  console.error(`meta: activation outer step ${activationStep.toFixed(3)} s, engine memory ${memoryMB.toFixed(0)} MiB; inner loop ${(K / learnedLoop).toFixed(0)} steps/s (elu ${(K / eluLoop).toFixed(0)})`);
 
   const verdict = (ok: boolean) => (ok ? 'pass' : 'miss');
   return {
@@ -81,6 +101,8 @@ export async function metaSection({ quick }: BenchOptions): Promise<BenchTable> 
         memoryMB,
         verdict(activationStep <= TARGET_ACTIVATION_STEP_S && memoryMB <= TARGET_MEMORY_MB),
       ],
+      [`its inner loop alone (no derivative): ${(K / learnedLoop).toFixed(0)} steps/s`, learnedLoop, '—', '—', '—'],
+      [`the same inner loop with elu: ${(K / eluLoop).toFixed(0)} steps/s, dense layers at ${eluGflops.toFixed(1)} GFLOP/s`, eluLoop, '—', '—', '—'],
     ],
     notes: [
       `Best of ${reps} runs after a warm-up. Engine memory: the wasm instance's whole memory after the step (dataset copy, stored trajectory and activation cache included); target ${TARGET_MEMORY_MB} MiB.`,

@@ -155,7 +155,7 @@ describe('`mnist1d run` flag errors', () => {
     expect(errors.join('\n')).toMatch(/^mnist1d: unknown setting "widths" for study pooling; allowed: pools, trainSizes/);
     errors.length = 0;
     expect(await runCli(['run', 'no-such-study'])).toBe(2);
-    expect(errors.join('\n')).toContain('study must be one of spatial-priors, double-descent, pooling, lottery, metalearn-lr, got "no-such-study"');
+    expect(errors.join('\n')).toContain('study must be one of spatial-priors, double-descent, pooling, lottery, metalearn-lr, metalearn-activation, got "no-such-study"');
   });
 });
 

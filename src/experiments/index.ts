@@ -2,12 +2,13 @@
 import { ConfigError } from '../schema.js';
 import { doubleDescent } from './double-descent.js';
 import { lottery } from './lottery.js';
+import { metalearnActivation } from './metalearn-activation.js';
 import { metalearnLr } from './metalearn-lr.js';
 import { pooling } from './pooling.js';
 import { spatialPriors } from './spatial-priors.js';
 import type { AnyStudy } from './study.js';
 
-export const studies: readonly AnyStudy[] = [spatialPriors, doubleDescent, pooling, lottery, metalearnLr];
+export const studies: readonly AnyStudy[] = [spatialPriors, doubleDescent, pooling, lottery, metalearnLr, metalearnActivation];
 
 export function getStudy(name: string): AnyStudy {
   const study = studies.find((s) => s.name === name);

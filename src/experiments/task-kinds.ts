@@ -5,11 +5,13 @@
 import { crashTestKind } from '../sweep/kinds/crash-test.js';
 import type { TaskKinds } from '../sweep/task-kind.js';
 import { lotteryChainKind } from './lottery-chain.js';
+import { activationBaselineKind, metalearnActivationKind } from './metalearn-activation-task.js';
 import { metalearnLrKind } from './metalearn-lr-task.js';
 import { trainKind } from './train-kind.js';
 
 export const taskKinds: TaskKinds = {
-  kinds: { train: trainKind, 'lottery-chain': lotteryChainKind, 'metalearn-lr': metalearnLrKind },
+  kinds: { train: trainKind, 'lottery-chain': lotteryChainKind, 'metalearn-lr': metalearnLrKind,
+    'metalearn-activation': metalearnActivationKind, 'activation-baseline': activationBaselineKind },
   plain: 'train',
 };
 

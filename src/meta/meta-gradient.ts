@@ -3,16 +3,17 @@
 // kernels (assembly/meta.ts) in float32: forward mode along the learning rate, reverse
 // mode through the stored trajectory for g's parameters.
 // A MetaSession keeps one problem resident in an engine for repeated gradients (an
-// outer loop); metaGradient is the one-shot form.
+// outer loop), runs its inner loop alone (train) and scores the trained classifier on
+// test rows (accuracy); metaGradient is the one-shot form.
 import { z } from 'zod';
 import { makeDataset } from '../data/generator.js';
-import { ACTIVATION_ELU, ACTIVATION_TANH } from '../../assembly/abi/plan.js';
-import { META_ACT_LEARNED, META_OPT_RMSPROP, META_OPT_SGD } from '../../assembly/abi/meta.js';
+import { ACTIVATION_ELU, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTPLUS, ACTIVATION_SWISH, ACTIVATION_TANH } from '../../assembly/abi/plan.js';
+import { META_ACT_LEARNED, META_ACT_PIECEWISE, META_OPT_RMSPROP, META_OPT_SGD } from '../../assembly/abi/meta.js';
 import { featureMajorData, isFeatureMajor, toFeatureMajor } from '../data/dataset.js';
 import type { FeatureMajorData, TrainingData } from '../data/types.js';
 import { ConfigError, finite, oneOf, parseConfig } from '../schema.js';
 import { Engine } from '../train/engine.js';
-import { DEFAULT_FEATURES, parseMetaProblem, type MetaProblem, type MetaShape } from './problem.js';
+import { DEFAULT_FEATURES, parseMetaProblem, type MODEL_ACTIVATIONS, type MetaProblem, type MetaShape } from './problem.js';
 
 export type MetaParameter = 'lr' | 'activation';
 
@@ -32,6 +33,21 @@ export interface MetaGradientOptions {
   activationParams?: ArrayLike<number>;
   /** Replaces the classifier's initial parameters from this call on. */
   initialParams?: ArrayLike<number>;
+  /**
+   * Replaces the noise from this call on, flat by step: inner K·H values, activation K·G
+   * (the problem must have been created with noise).
+   */
+  noise?: { inner: ArrayLike<number>; activation?: ArrayLike<number> };
+}
+
+/** What MetaSession.train takes: the gradient options that do not choose a derivative. */
+export type MetaTrainOptions = Omit<MetaGradientOptions, 'wrt'>;
+
+export interface MetaTrainResult {
+  /** Mean of the last `metaLoss.lastLosses` inner losses. */
+  metaLoss: number;
+  /** The K inner training losses, each before its step's update. */
+  losses: number[];
 }
 
 export interface MetaGradientResult {
@@ -49,7 +65,15 @@ interface MetaExports {
   metaParamCount(run: number): number;
   metaGradientLr(run: number, lr: number, losses: number, grad: number): number;
   metaGradientTheta(run: number, lr: number, losses: number, grad: number): number;
+  metaTrain(run: number, lr: number, losses: number): number;
+  metaAccuracy(run: number, x: number, y: number, rows: number, count: number): number;
 }
+
+/** The engine's activation code of each model activation (assembly/abi/plan.ts, meta.ts). */
+const ACTIVATION_CODES: Record<(typeof MODEL_ACTIVATIONS)[number], number> = {
+  tanh: ACTIVATION_TANH, elu: ACTIVATION_ELU, relu: ACTIVATION_RELU, sigmoid: ACTIVATION_SIGMOID, softplus: ACTIVATION_SOFTPLUS,
+  swish: ACTIVATION_SWISH, learned: META_ACT_LEARNED, piecewise: META_ACT_PIECEWISE,
+};
 
 const sessionSchema = z.strictObject({
   engine: z.custom<Engine>((v) => v instanceof Engine, { error: 'must be an Engine' }).optional(),
@@ -65,7 +89,10 @@ const gradientSchema = z.strictObject({
   wrt: oneOf(['lr', 'activation']).optional(),
   activationParams: numbers.optional(),
   initialParams: numbers.optional(),
+  noise: z.strictObject({ inner: numbers, activation: numbers.optional() }).optional(),
 });
+
+const trainSchema = gradientSchema.omit({ wrt: true });
 
 /** Room for reverse mode's per-step storage within a 4 GiB wasm memory, beside the data and workspace. */
 const MAX_REVERSE_STORAGE_MIB = 3072;
@@ -88,6 +115,10 @@ export class MetaSession {
   private readonly theta: number;
   private readonly losses: number;
   private readonly grad: number;
+  private readonly noiseInner: number;
+  private readonly noiseAct: number;
+  /** Test rows copied into the engine for accuracy(), by the data they came from. */
+  private testRows?: { data: FeatureMajorData; count: number; x: number; y: number };
 
   private constructor(
     private readonly engine: Engine,
@@ -103,15 +134,17 @@ export class MetaSession {
     const y = engine.alloc(4 * rows);
     engine.i32(y, rows).set(data.y);
     this.params = this.put(problem.initialParams, (shape.params + 3) & ~3);
-    this.theta = problem.activation ? this.put(problem.activation.params) : 0;
-    const noiseInner = problem.noise ? this.put(problem.noise.inner.flat()) : 0;
-    const noiseAct = problem.noise?.activation ? this.put(problem.noise.activation.flat()) : 0;
+    const piecewise = problem.piecewise;
+    // g's parameters, or the piecewise function's table: its breaks, then its (slope, intercept) pairs
+    this.theta = problem.activation ? this.put(problem.activation.params) : piecewise ? this.put([...piecewise.breaks, ...piecewise.coefficients.flat()]) : 0;
+    this.noiseInner = problem.noise ? this.put(problem.noise.inner.flat()) : 0;
+    this.noiseAct = problem.noise?.activation ? this.put(problem.noise.activation.flat()) : 0;
     const opt = problem.optimizer;
     const rms = opt.name === 'rmsprop-notebook';
-    const activation = problem.activation ? META_ACT_LEARNED : problem.model.activation === 'elu' ? ACTIVATION_ELU : ACTIVATION_TANH;
+    const units = piecewise ? piecewise.coefficients.length : shape.activationHidden;
     this.run = wasm.metaProblem(
       shape.inputs, shape.hidden, shape.classes, problem.batchSize, problem.steps, problem.metaLoss.lastLosses, rows, x, y,
-      this.params, activation, shape.activationHidden, this.theta, problem.activation?.scale ?? 0, noiseInner, noiseAct,
+      this.params, ACTIVATION_CODES[problem.model.activation], units, this.theta, problem.activation?.scale ?? 0, this.noiseInner, this.noiseAct,
       rms ? META_OPT_RMSPROP : META_OPT_SGD, rms ? opt.alpha : 0, rms ? opt.eps : 0, rms ? opt.squareAvgInit : 0,
     );
     this.losses = engine.alloc(8 * problem.steps);
@@ -138,10 +171,7 @@ export class MetaSession {
     if (wrt === 'activation' && !problem.activation) {
       throw new ConfigError(`options.wrt "activation" needs a learned activation (problem.model.activation "learned"), got ${problem.model.activation}`, 'options.wrt');
     }
-    const lr = opts.lr ?? problem.optimizer.lr;
-    if (lr === undefined) throw new ConfigError('options.lr is required for an SGD problem without optimizer.lr (the learning rate is its meta-parameter)', 'options.lr');
-    if (opts.activationParams) this.replace('activationParams', this.theta, opts.activationParams, problem.activation ? 3 * G + 1 : 0);
-    if (opts.initialParams) this.replace('initialParams', this.params, opts.initialParams, shape.params);
+    const lr = this.apply(opts);
     const K = problem.steps;
     if (wrt === 'activation') this.checkReverseStorage();
     if (wrt === 'lr') {
@@ -150,6 +180,54 @@ export class MetaSession {
     }
     const metaLoss = this.wasm.metaGradientTheta(this.run, lr, this.losses, this.grad);
     return { metaLoss, metaGrad: Array.from(this.engine.f32(this.grad, 3 * G + 1)), losses: Array.from(this.engine.f64(this.losses, K)) };
+  }
+
+  /** The inner loop alone, without a derivative (the options as for gradient()); accuracy() then evaluates its end. */
+  train(options: MetaTrainOptions = {}): MetaTrainResult {
+    if (!this.engine.owns(this)) throw new Error('this MetaSession was disposed or its engine was claimed by another user');
+    const lr = this.apply(parseConfig(trainSchema, options, 'options'));
+    const metaLoss = this.wasm.metaTrain(this.run, lr, this.losses);
+    return { metaLoss, losses: Array.from(this.engine.f64(this.losses, this.problem.steps)) };
+  }
+
+  /**
+   * The fraction of the first `count` test rows of `data` that the classifier after the
+   * latest gradient() or train() call classifies correctly, without noise.
+   */
+  accuracy(data: FeatureMajorData, count: number): number {
+    if (!this.engine.owns(this)) throw new Error('this MetaSession was disposed or its engine was claimed by another user');
+    const rows = data.yTest.length;
+    if (!Number.isInteger(count) || count < 1 || count > rows) throw new ConfigError(`count must be an integer in [1, ${rows}] (the test rows), got ${count}`, 'count');
+    if (data.features !== this.shape.inputs) throw new ConfigError(`data must have ${this.shape.inputs} features, got ${data.features}`, 'data');
+    if (this.testRows?.data !== data || this.testRows.count < count) {
+      // the first `count` rows, kept feature-major: (features, count)
+      const x = new Float32Array(data.features * count);
+      for (let f = 0; f < data.features; f++) x.set(data.xTest.subarray(f * rows, f * rows + count), f * count);
+      const y = this.engine.alloc(4 * count);
+      this.engine.i32(y, count).set(data.yTest.subarray(0, count));
+      this.testRows = { data, count, x: this.put(x), y };
+    }
+    const t = this.testRows;
+    return this.wasm.metaAccuracy(this.run, t.x, t.y, t.count, count) / count;
+  }
+
+  /** Applies the options that replace values (θ, initial parameters, noise) and returns the learning rate. */
+  private apply(opts: Omit<MetaGradientOptions, 'wrt'>): number {
+    const { problem, shape } = this;
+    const G = shape.activationHidden;
+    const lr = opts.lr ?? problem.optimizer.lr;
+    if (lr === undefined) throw new ConfigError('options.lr is required for an SGD problem without optimizer.lr (the learning rate is its meta-parameter)', 'options.lr');
+    if (opts.activationParams) this.replace('activationParams', this.theta, opts.activationParams, problem.activation ? 3 * G + 1 : 0);
+    if (opts.initialParams) this.replace('initialParams', this.params, opts.initialParams, shape.params);
+    if (opts.noise) {
+      if (!problem.noise) throw new ConfigError('options.noise needs a problem created with noise (problem.noise)', 'options.noise');
+      this.replace('noise.inner', this.noiseInner, opts.noise.inner, problem.steps * shape.hidden);
+      if (this.noiseAct) {
+        if (!opts.noise.activation) throw new ConfigError('options.noise.activation is required with a learned activation', 'options.noise.activation');
+        this.replace('noise.activation', this.noiseAct, opts.noise.activation, problem.steps * G);
+      }
+    }
+    return lr;
   }
 
   /**

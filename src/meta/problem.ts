@@ -1,7 +1,8 @@
 // The meta-problem format of ../shared/reference/torch/meta/*.json (`problem`): an
 // MLP IN-H-C trained for K steps of SGD or the notebook's RMSprop on the default
 // MNIST-1D training rows in order, its meta-loss the mean of the last M training
-// losses. One strict schema, plus the checks that tie the fields together (sizes,
+// losses; its activation fixed (tanh, elu, relu, sigmoid, softplus, swish), learned
+// (`activation`) or piecewise-linear (`piecewise`, the activation study's baseline). One strict schema, plus the checks that tie the fields together (sizes,
 // lengths of the initial parameters, of g's parameters and of the noise).
 import { z } from 'zod';
 import { ConfigError, finite, integer, oneOf, parseConfig } from '../schema.js';
@@ -11,7 +12,8 @@ export const DEFAULT_FEATURES = 40;
 export const DEFAULT_CLASSES = 10;
 /** Training rows of the default dataset (4000 of 5000). */
 export const DEFAULT_TRAIN_ROWS = 4000;
-export const MODEL_ACTIVATIONS = ['tanh', 'elu', 'learned'] as const;
+/** The classifier's activation: a fixed one, the learned f = elu + scale·g (`activation`), or a piecewise-linear one (`piecewise`). */
+export const MODEL_ACTIVATIONS = ['tanh', 'elu', 'relu', 'sigmoid', 'softplus', 'swish', 'learned', 'piecewise'] as const;
 
 const numbers = z.array(finite(), { error: 'must be an array of finite numbers' });
 const size = (max: number) => integer({ min: 1, max });
@@ -49,6 +51,12 @@ const problemSchema = z.strictObject({
   noise: z
     .strictObject({ inner: z.array(numbers, { error: 'must be an array (one per step)' }), activation: z.array(numbers, { error: 'must be an array (one per step)' }).optional() })
     .nullable()
+    .optional(),
+  piecewise: z
+    .strictObject({
+      breaks: numbers,
+      coefficients: z.array(z.tuple([finite(), finite()]), { error: 'must be [slope, intercept] pairs, one per segment' }),
+    })
     .optional(),
   initialParams: numbers,
 });
@@ -98,6 +106,10 @@ export function parseMetaProblem(input: unknown, where = 'problem'): { problem: 
   if (problem.activation && problem.activation.params.length !== 3 * activationHidden + 1) {
     throw lengthError(at('activation.params'), problem.activation.params.length, `${3 * activationHidden + 1} values (3 * ${activationHidden} + 1)`);
   }
+  if ((problem.model.activation === 'piecewise') !== !!problem.piecewise) {
+    throw new ConfigError(problem.piecewise ? `${at('piecewise')} applies only when model.activation is "piecewise", got ${problem.model.activation}` : `${at('piecewise')} is required when model.activation is "piecewise"`, at('piecewise'));
+  }
+  if (problem.piecewise) checkPiecewise(problem.piecewise, at('piecewise'));
   if (problem.noise) checkNoise(problem.noise, problem.steps, hidden, activationHidden, at('noise'));
   return { problem, shape: { inputs, hidden, classes, activationHidden, params } };
 }
@@ -113,4 +125,12 @@ function checkNoise(noise: NonNullable<MetaProblem['noise']>, steps: number, hid
   if (activationHidden && !noise.activation) throw new ConfigError(`${where}.activation is required with a learned activation`, `${where}.activation`);
   if (!activationHidden && noise.activation) throw new ConfigError(`${where}.activation applies only with a learned activation`, `${where}.activation`);
   if (noise.activation) check(noise.activation, activationHidden, 'activation');
+}
+
+function checkPiecewise(piecewise: NonNullable<MetaProblem['piecewise']>, where: string): void {
+  const { breaks, coefficients } = piecewise;
+  if (coefficients.length !== breaks.length + 1) throw lengthError(`${where}.coefficients`, coefficients.length, `one pair per segment (${breaks.length + 1})`);
+  breaks.forEach((b, i) => {
+    if (i > 0 && !(b > breaks[i - 1])) throw new ConfigError(`${where}.breaks must increase, got ${b} after ${breaks[i - 1]}`, `${where}.breaks.${i}`);
+  });
 }

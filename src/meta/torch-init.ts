@@ -7,7 +7,7 @@
 // sqrt(3) · sqrt(2 / (1 + a²)) / sqrt(in); then bias, bound 1 / sqrt(in).
 
 /** The 32-bit MT19937 stream of init_genrand(seed). */
-function* mt19937(seed: number): Generator<number, never> {
+export function* mt19937(seed: number): Generator<number, never> {
   const mt = new Uint32Array(624);
   mt[0] = seed >>> 0;
   for (let i = 1; i < 624; i++) {
