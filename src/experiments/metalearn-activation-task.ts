@@ -47,14 +47,17 @@ function checkLastLosses<C extends { lastLosses: number; innerSteps: number }>(c
   return config;
 }
 
-const metaSchema = z.strictObject({
+/** The meta-run's fields (the study's settings take them too). */
+export const metaFields = {
   ...innerFields,
   outerSteps: integer({ min: 1, max: 100_000 }),
   outerLr: finite({ min: 0, exclusiveMin: true }),
   clip: finite({ min: 0, exclusiveMin: true }),
   scale: finite(),
   activationSeed: seed(),
-});
+};
+
+const metaSchema = z.strictObject(metaFields);
 
 export const BASELINE_ACTIVATIONS = ['relu', 'swish', 'elu', 'softplus', 'tanh', 'sigmoid', 'piecewise'] as const;
 export type BaselineActivation = (typeof BASELINE_ACTIVATIONS)[number];

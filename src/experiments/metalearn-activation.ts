@@ -9,7 +9,6 @@
 import { z } from 'zod';
 import { parseDatasetArgs } from '../data/args.js';
 import { figure, round, seriesScale, type Figure } from '../plot/spec.js';
-import { finite, integer } from '../schema.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { duration, failuresNote, markdownTable } from './markdown.js';
 import {
@@ -21,6 +20,7 @@ import {
   type BaselineActivation,
   type MetalearnActivationConfig,
   type MetalearnActivationRecord,
+  metaFields,
 } from './metalearn-activation-task.js';
 import { datasetOverrides, type BaseSettings } from './settings.js';
 import type { Effects, Study } from './study.js';
@@ -29,27 +29,8 @@ export interface MetalearnActivationSettings extends BaseSettings, MetalearnActi
   baselines: BaselineActivation[];
 }
 
-const seed = () => integer({ min: 0, max: 2 ** 32 - 1 });
-
 const schema = z.strictObject({
-  outerSteps: integer({ min: 1, max: 100_000 }),
-  innerSteps: integer({ min: 1, max: 10_000 }),
-  lastLosses: integer({ min: 1, max: 10_000 }),
-  outerLr: finite({ min: 0, exclusiveMin: true }),
-  clip: finite({ min: 0, exclusiveMin: true }),
-  innerLr: finite({ min: 0, exclusiveMin: true }),
-  decay: finite({ min: 0, max: 1 }),
-  eps: finite({ min: 0 }),
-  squareAvgInit: finite({ min: 0 }),
-  batchSize: integer({ min: 1, max: 4000 }),
-  hidden: integer({ min: 1, max: 4096 }),
-  activationHidden: integer({ min: 1, max: 4096 }),
-  scale: finite(),
-  noise: finite({ min: 0 }),
-  testRows: integer({ min: 1 }),
-  seed: seed(),
-  activationSeed: seed(),
-  noiseSeed: seed(),
+  ...metaFields,
   baselines: z.array(z.enum(BASELINE_ACTIVATIONS, { error: `must be one of ${BASELINE_ACTIVATIONS.join(', ')}` })),
   dataset: datasetOverrides,
 });

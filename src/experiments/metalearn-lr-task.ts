@@ -14,15 +14,17 @@ import type { TaskKind } from '../sweep/task-kind.js';
 import type { ProgressListener, TaskRecord } from '../sweep/task.js';
 import type { Engine } from '../train/engine.js';
 
-const configSchema = z.strictObject({
-  initialLr: finite({ min: 0, exclusiveMin: true }),
+/** One start's outer loop, without its starting learning rate (the study's settings take these too). */
+export const outerLoopFields = {
   innerSteps: integer({ min: 1, max: 100_000 }),
   outerSteps: integer({ min: 1, max: 100_000 }),
   outerLr: finite({ min: 0, exclusiveMin: true }),
   batchSize: integer({ min: 1, max: 65536 }),
   hidden: integer({ min: 1, max: 4096 }),
   seed: integer({ min: 0, max: 2 ** 32 - 1 }),
-});
+};
+
+const configSchema = z.strictObject({ initialLr: finite({ min: 0, exclusiveMin: true }), ...outerLoopFields });
 
 export type MetalearnLrConfig = z.output<typeof configSchema>;
 

@@ -7,10 +7,10 @@
 import { z } from 'zod';
 import { parseDatasetArgs } from '../data/args.js';
 import { figure, round, seriesScale, type Figure } from '../plot/spec.js';
-import { finite, integer } from '../schema.js';
+import { finite } from '../schema.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { duration, failuresNote, markdownTable } from './markdown.js';
-import type { MetalearnLrConfig, MetalearnLrRecord } from './metalearn-lr-task.js';
+import { outerLoopFields, type MetalearnLrConfig, type MetalearnLrRecord } from './metalearn-lr-task.js';
 import { datasetOverrides, type BaseSettings } from './settings.js';
 import type { Effects, Study } from './study.js';
 
@@ -26,12 +26,7 @@ export interface MetalearnLrSettings extends BaseSettings {
 
 const schema = z.strictObject({
   initialLrs: z.array(finite({ min: 0, exclusiveMin: true })).min(1),
-  innerSteps: integer({ min: 1, max: 100_000 }),
-  outerSteps: integer({ min: 1, max: 100_000 }),
-  outerLr: finite({ min: 0, exclusiveMin: true }),
-  batchSize: integer({ min: 1, max: 65536 }),
-  hidden: integer({ min: 1, max: 4096 }),
-  seed: integer({ min: 0, max: 2 ** 32 - 1 }),
+  ...outerLoopFields,
   dataset: datasetOverrides,
 });
 
