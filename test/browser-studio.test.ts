@@ -69,6 +69,25 @@ describe.skipIf('skip' in chromiumLookup)('the studio page', () => {
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
+  it('runs metalearn-lr --quick through the same worker code and records what Node records', async () => {
+    type MetaRecord = { wall_s: number; finalLr: number };
+    const withoutWall = (records: MetaRecord[]) => records.map(({ wall_s, ...rest }) => (expect(wall_s).toBeGreaterThan(0), rest));
+    const study = getStudy('metalearn-lr');
+    const node = (await runSweep(study.tasks(resolveSettings(study, { quick: true })), { kinds: taskKinds, workers: 2 })).records as unknown as MetaRecord[];
+    const { page, problems } = await watchedPage(browser!);
+    try {
+      await open(page, `${site!.origin}/isolated/?tab=study&study=metalearn-lr&quick=1&workers=2`);
+      await page.locator('#run').click();
+      await expect.poll(() => okRows(page), { timeout: 90_000 }).toBe(node.length);
+      const records = (await page.evaluate(() => (window as unknown as { mnist1d: PageApi }).mnist1d.records())) as unknown as MetaRecord[];
+      expect(withoutWall(records)).toEqual(withoutWall(node));
+      expect(records.map((r) => r.finalLr.toFixed(2))).toEqual(['0.62', '0.62']);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('runs spatial-priors --quick with live figures, resumes after a reload without re-running finished runs, and records what Node records', async () => {
     const { page, problems } = await watchedPage(browser!);
     try {
