@@ -170,7 +170,7 @@ export class QueueExecutor implements Executor {
     this.jobs.set(job.id, job);
     for (const task of tasks) this.jobOf.set(task.key, job);
     this.enqueue(job).then(
-      () => this.check(job.id), // it may have finished already (e.g. while no coordinator listened)
+      () => this.check(job.id).catch(() => {}), // it may have finished already (e.g. while no coordinator listened); the poll retries
       (error: unknown) => this.settleAll(job, { ok: false, error: describeError(error), worker: '' }),
     );
   }
