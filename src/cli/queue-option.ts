@@ -19,7 +19,7 @@ export const QUEUE_OPTION = [
 /** The --batch flag, as `.option(...BATCH_OPTION)`. */
 export const BATCH_OPTION = [
   '--batch <n>',
-  `with --queue: up to n tasks per job (1..${MAX_BATCH}; default 1), for runs of under ~10 s; --workers then counts jobs of n tasks`,
+  `with --queue: up to n tasks per job (1..${MAX_BATCH}; default 1), for runs of a few seconds or less; --workers then counts jobs of n tasks`,
   parseBatch,
 ] as const;
 
