@@ -3,6 +3,8 @@
 // 1, 2 and 4 `mnist1d worker` processes on this machine, for short (0.1 s) and long
 // (5 s) runs. Per-job overhead = (queue wall - pool wall) * workers / jobs. Both sides
 // are warmed first (workers started, dataset made), so the difference is the queue's.
+// The 0.1 s runs go through the queue a second time in batch jobs of BATCH runs
+// (QueueExecutor's `batch`): overhead per run, and the coordinator's CPU per run.
 // Then the queue's own limits, with no training: Redis CPU time per job (a bare
 // BullMQ job's whole life: add, fetch, complete, event, remove) and per progress
 // update; the coordinator's CPU time per job of the 0.1 s sweeps above and per progress
@@ -27,6 +29,8 @@ import { formatTable, type BenchOptions, type BenchTable } from './table.js';
 
 const RUN = { model: 'mlp', hidden: 100, evalEvery: 0, dataset: { numSamples: 4000 } };
 const PROCESSES = [1, 2, 4];
+/** Runs per batch job in the batched 0.1 s sweeps. */
+const BATCH = 20;
 /** Progress updates a running job sends per second (queue-worker.ts: one per 500 ms). */
 const PROGRESS_PER_S = 2;
 /** The fleet the model is asked about: 100 machines x 16 cores. */
@@ -39,6 +43,8 @@ interface QueueLimits {
   redisCpuPerJobMs: number;
   redisCpuPerProgressMs: number;
   coordinatorCpuPerJobMs: number;
+  /** In batch jobs of BATCH runs, per run. */
+  coordinatorCpuPerBatchedRunMs: number;
   coordinatorCpuPerProgressMs: number;
   roundTripUs: number;
 }
@@ -56,11 +62,13 @@ export async function queueSection(options: BenchOptions = { quick: false }): Pr
   let identical = true;
   const loadBefore = loadavg()[0];
   const coordinator = { cpuS: 0, jobs: 0 }; // over the 0.1 s sweeps
+  const batchedCoordinator = { cpuS: 0, jobs: 0 }; // over the batched 0.1 s sweeps
   try {
     for (const processes of PROCESSES) {
       const workers = await Promise.all(Array.from({ length: processes }, (_, i) => WorkerProcess.start(redis.url, `bench${i}`)));
       const pool = await createNodePool({ kinds: taskKinds, size: processes });
       const queue = await QueueExecutor.connect({ url, kinds: taskKinds, inFlight: 4 * processes });
+      const batched = await QueueExecutor.connect({ url, kinds: taskKinds, inFlight: 2 * processes, batch: BATCH });
       try {
         const warmUp = Array.from({ length: processes }, () => ({ ...RUN, steps: 10, seed: seed++ }));
         await runSweep(warmUp, { executor: pool });
@@ -81,21 +89,40 @@ export async function queueSection(options: BenchOptions = { quick: false }): Pr
           const overheadS = ((remote.seconds - local.seconds) * processes) / jobs;
           rows.push([`${length} s`, String(processes), String(jobs), local.seconds, remote.seconds, overheadS * 1e3, `${((overheadS / length) * 100).toFixed(1)} %`, commands / jobs]);
         }
+        // Batched: enough 0.1 s runs for two full batches per worker process.
+        const runs = 2 * BATCH * processes;
+        const configs = Array.from({ length: runs }, () => ({ ...RUN, steps: Math.max(1, Math.round(0.1 * stepsPerS)), seed: seed++ }));
+        const local = await timed(configs, pool);
+        const commandsBefore = await infoField(admin, 'stats', 'total_commands_processed');
+        const cpuBefore = process.cpuUsage();
+        const remote = await timed(configs, batched);
+        batchedCoordinator.cpuS += cpuSeconds(process.cpuUsage(cpuBefore));
+        batchedCoordinator.jobs += runs;
+        const commands = (await infoField(admin, 'stats', 'total_commands_processed')) - commandsBefore;
+        identical &&= JSON.stringify(local.records.map(comparable)) === JSON.stringify(remote.records.map(comparable));
+        const overheadS = ((remote.seconds - local.seconds) * processes) / runs;
+        rows.push([`0.1 s, batch ${BATCH}`, String(processes), `${runs} runs`, local.seconds, remote.seconds, overheadS * 1e3, `${((overheadS / 0.1) * 100).toFixed(1)} %`, commands / runs]);
       } finally {
+        await batched.close();
         await queue.close();
         await pool.close();
         for (const worker of workers) worker.kill('SIGTERM');
         await Promise.all(workers.map((w) => w.exited));
       }
     }
-    const limits = { ...(await measureLimits(redis.url, admin, options.quick ? 300 : 2000)), coordinatorCpuPerJobMs: (coordinator.cpuS * 1e3) / coordinator.jobs };
+    const limits = {
+      ...(await measureLimits(redis.url, admin, options.quick ? 300 : 2000)),
+      coordinatorCpuPerJobMs: (coordinator.cpuS * 1e3) / coordinator.jobs,
+      coordinatorCpuPerBatchedRunMs: (batchedCoordinator.cpuS * 1e3) / batchedCoordinator.jobs,
+    };
     const table: BenchTable = {
       title: 'Distributed queue (BullMQ + Redis on loopback) against the local pool',
-      columns: ['run length', 'worker processes', 'jobs', 'local pool wall s', 'queue wall s', 'overhead per job ms', 'overhead / run', 'Redis commands per job'],
+      columns: ['run length', 'worker processes', 'jobs', 'local pool wall s', 'queue wall s', 'overhead per run ms', 'overhead / run', 'Redis commands per run'],
       rows,
       notes: [
         `Records identical (timings and worker names aside) on the pool and through the queue: ${identical ? 'yes' : 'NO'}.`,
-        'Redis commands per job: every client counted (coordinator, workers, their blocking waits and progress updates, one per 500 ms of a run).',
+        `Batch ${BATCH}: the same 0.1 s runs, ${BATCH} per job (\`--batch ${BATCH}\`); coordinator CPU ${limits.coordinatorCpuPerBatchedRunMs.toFixed(2)} ms per run against ${limits.coordinatorCpuPerJobMs.toFixed(2)} ms unbatched.`,
+        'Redis commands per run: every client counted (coordinator, workers, their blocking waits and progress updates, one per 500 ms of a run).',
         `Load average of the machine (other processes included): ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end, on ${availableParallelism()} cores.`,
         `Queue costs: Redis CPU ${limits.redisCpuPerJobMs.toFixed(3)} ms per job (a bare BullMQ job: add, fetch, complete, event, remove) and ${limits.redisCpuPerProgressMs.toFixed(3)} ms per progress update; coordinator CPU ${limits.coordinatorCpuPerJobMs.toFixed(2)} ms per job (over the 0.1 s sweeps: validation, enqueue, events, record) and ${limits.coordinatorCpuPerProgressMs.toFixed(3)} ms per progress event received; a Redis round trip on loopback ${limits.roundTripUs.toFixed(0)} us.`,
         ...modelNotes(limits),
@@ -139,7 +166,7 @@ async function redisCpuS(redis: Redis): Promise<number> {
 }
 
 /** Bare BullMQ jobs (no-op processor, removed after, as the coordinator does) and bare progress updates. */
-async function measureLimits(url: string, admin: Redis, jobs: number): Promise<Omit<QueueLimits, 'coordinatorCpuPerJobMs'>> {
+async function measureLimits(url: string, admin: Redis, jobs: number): Promise<Omit<QueueLimits, 'coordinatorCpuPerJobMs' | 'coordinatorCpuPerBatchedRunMs'>> {
   const connections = [0, 1].map(() => new Redis(url, { maxRetriesPerRequest: null }));
   const queue = new Queue('mnist1d-bench', { connection: connections[0] });
   let done = 0;
@@ -220,12 +247,14 @@ function modelNotes(limits: QueueLimits): string[] {
   const coordinator = side(limits.coordinatorCpuPerJobMs, limits.coordinatorCpuPerProgressMs);
   const shortest = Math.max(redis.shortestS, coordinator.shortestS);
   const batch = (runS: number) => Math.max(1, Math.ceil(shortest / runS));
+  // Batched, the coordinator still pays per run (the record, its append): the shortest run it keeps the fleet busy with.
+  const batchedShortest = side(limits.coordinatorCpuPerBatchedRunMs, limits.coordinatorCpuPerProgressMs).shortestS;
   const perCent = (share: number) => `${(share * 100).toFixed(0)} %`;
   return [
     '',
     `Model: Redis alone sustains about ${Math.round(redis.jobsPerS).toLocaleString('en-US')} jobs/s, the coordinator about ${Math.round(coordinator.jobsPerS).toLocaleString('en-US')} jobs/s; the progress updates of ${FLEET_SLOTS} busy slots take ${perCent(redis.progressShare)} of Redis and ${perCent(coordinator.progressShare)} of the coordinator.`,
     Number.isFinite(shortest)
-      ? `Shortest job that keeps 100 machines x 16 cores busy: ${shortest.toFixed(1)} s. Shorter runs should be batched: ${batch(0.1)} runs of 0.1 s or ${batch(2)} runs of 2 s per job.`
+      ? `Shortest job that keeps 100 machines x 16 cores busy: ${shortest.toFixed(1)} s. Shorter runs should be batched: ${batch(0.1)} runs of 0.1 s or ${batch(2)} runs of 2 s per job. Batched (${BATCH} per job), the coordinator's CPU per run bounds the shortest run at ${batchedShortest.toFixed(1)} s; shorter runs need several coordinators (split sweeps).`
       : `At 100 machines x 16 cores the progress updates alone would saturate ${redis.progressShare >= 1 ? 'Redis' : 'the coordinator'}: such a fleet needs fewer progress updates per run, whatever the run length.`,
   ];
 }

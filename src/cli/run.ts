@@ -11,16 +11,15 @@ import { RESULTS_FILE } from '../sweep/results-store.js';
 import { runWithDisplay } from './progress-display.js';
 import { EXIT_CODES_HELP, RunsFailedError, UsageError } from './errors.js';
 import { parseWorkers, WORKERS_HELP } from './sweep.js';
-import { QUEUE_OPTION, withQueue } from './queue-option.js';
+import { BATCH_OPTION, QUEUE_OPTION, withQueue, type QueueFlags } from './queue-option.js';
 
-interface RunFlags {
+interface RunFlags extends QueueFlags {
   workers?: string;
   out?: string;
   resume?: boolean;
   retryFailed?: boolean;
   quick?: boolean;
   set: string[];
-  queue?: string;
 }
 
 function studiesHelp(): string {
@@ -54,6 +53,7 @@ export function registerRun(program: Command): void {
     .option('--quick', 'a scaled-down version that still shows the effect')
     .option('--set <key=value>', 'override a setting (repeatable)', (value: string, all: string[]) => [...all, value], [])
     .option(...QUEUE_OPTION)
+    .option(...BATCH_OPTION)
     .addHelpText('after', () => studiesHelp() + EXIT_CODES_HELP)
     .action((name: string, flags: RunFlags) => runCommand(getStudy(name), flags, `mnist1d run ${name}`));
 
@@ -73,7 +73,7 @@ async function runCommand(study: AnyStudy, flags: RunFlags, invocation: string):
   const outDir = flags.out ?? `results/${study.name}`;
   const command = [invocation, flags.quick ? '--quick' : '', ...flags.set.map((s) => `--set ${s}`)].filter(Boolean).join(' ');
   const result = await runWithDisplay({ title: study.name, resultsPath: join(outDir, RESULTS_FILE) }, (hooks) =>
-    withQueue(flags.queue, workers, (executor) => runStudy(study, settings, { outDir, workers, resume: flags.resume, retryFailed: flags.retryFailed, command, executor, ...hooks })),
+    withQueue(flags, workers, (executor) => runStudy(study, settings, { outDir, workers, resume: flags.resume, retryFailed: flags.retryFailed, command, executor, ...hooks })),
   );
   console.log(result.summary.markdown);
   console.log(`Written: ${[result.files.results, result.files.summary, result.files.json, ...result.figures.flatMap((f) => [f.svg, f.png])].join(', ')}`);

@@ -16,7 +16,7 @@ import { engineKernelSizes } from '../train/memory.js';
 import type { TaskRecord } from '../sweep/task.js';
 import { EXIT_CODES_HELP, RunsFailedError, UsageError } from './errors.js';
 import { runWithDisplay, summarize } from './progress-display.js';
-import { QUEUE_OPTION, withQueue } from './queue-option.js';
+import { BATCH_OPTION, QUEUE_OPTION, withQueue, type QueueFlags } from './queue-option.js';
 
 const GRID_HELP = `
 Grid file (JSON), one of:
@@ -44,13 +44,12 @@ already has results.jsonl unless --resume, which skips the runs recorded there
 their reason; a run whose worker died is retried once.
 `;
 
-interface SweepFlags {
+interface SweepFlags extends QueueFlags {
   grid: string;
   workers?: string;
   out?: string;
   resume?: boolean;
   retryFailed?: boolean;
-  queue?: string;
 }
 
 export function registerSweep(program: Command): void {
@@ -63,6 +62,7 @@ export function registerSweep(program: Command): void {
     .option('--resume', 'continue the sweep in --out: skip runs already in its results.jsonl')
     .option('--retry-failed', 'with --resume: run again the runs recorded as failed (their records are replaced)')
     .option(...QUEUE_OPTION)
+    .option(...BATCH_OPTION)
     .addHelpText('after', GRID_HELP + EXIT_CODES_HELP)
     .action((flags: SweepFlags) => sweepCommand(flags));
 }
@@ -77,7 +77,7 @@ async function sweepCommand(flags: SweepFlags): Promise<void> {
   const outDir = flags.out ?? join('results', basename(flags.grid, extname(flags.grid)));
   const resultsPath = join(outDir, RESULTS_FILE);
   const result = await runWithDisplay({ title: 'sweep', resultsPath }, (hooks) =>
-    withQueue(flags.queue, workers, (executor) => runSweep<TaskRecord>(configs, { kinds: taskKinds, workers, outDir, resume: flags.resume, retryFailed: flags.retryFailed, executor, ...hooks })),
+    withQueue(flags, workers, (executor) => runSweep<TaskRecord>(configs, { kinds: taskKinds, workers, outDir, resume: flags.resume, retryFailed: flags.retryFailed, executor, ...hooks })),
   );
   for (const record of result.records) {
     console.log(`${record.key}  ${summarize(record)} ${describeTask({ kind: recordKind(taskKinds, record), config: record.config }, taskKinds)}`);
