@@ -248,8 +248,9 @@ describe.skipIf('skip' in chromiumLookup)('the studio page', () => {
       expect(await page.locator('#isolation').textContent()).toContain('by the service worker');
       await page.locator('#run').click();
       await expect.poll(() => okRows(page), { timeout: 60_000 }).toBe(2);
-      const datasets = await page.evaluate(() => (window as unknown as { mnist1d: PageApi }).mnist1d.datasets);
-      expect(datasets.map((d) => d.shared)).toEqual([true]);
+      // The rows turn ok on each run's end; the sweep's datasets are published when it returns.
+      const shared = () => page.evaluate(() => (window as unknown as { mnist1d: PageApi }).mnist1d.datasets.map((d) => d.shared));
+      await expect.poll(shared, { timeout: 10_000 }).toEqual([true]);
       expect(problems).toEqual([]);
     } finally {
       await page.close();
