@@ -10,12 +10,12 @@
 import { parseDatasetArgs } from '../src/data/args.js';
 import { featureMajorData } from '../src/data/dataset.js';
 import { makeDataset } from '../src/data/generator.js';
+import { firstInnerProblem } from '../src/experiments/metalearn-activation-task.js';
 import { metalearnActivation } from '../src/experiments/metalearn-activation.js';
 import { metalearnLrKind } from '../src/experiments/metalearn-lr-task.js';
 import { metalearnLr } from '../src/experiments/metalearn-lr.js';
 import { MetaSession } from '../src/meta/meta-gradient.js';
 import { NoiseStream } from '../src/meta/noise.js';
-import { torchLinearInit } from '../src/meta/torch-init.js';
 import { Engine } from '../src/train/engine.js';
 import { measureGemmPeak } from './gemm-peak.js';
 import type { BenchOptions, BenchTable } from './table.js';
@@ -39,21 +39,7 @@ async function best(reps: number, fn: () => unknown): Promise<number> {
 /** The activation study's first inner problem (its defaults: PyTorch's init, its noise stream), with the learned activation or elu. */
 function activationProblem(activation: 'learned' | 'elu') {
   const d = metalearnActivation.defaults;
-  const { inner, activation: gNoise } = new NoiseStream(d.noiseSeed, d.noise).next(d.innerSteps, d.hidden, d.activationHidden);
-  const rows = (flat: Float32Array, width: number) => Array.from({ length: d.innerSteps }, (_, t) => Array.from(flat.subarray(t * width, (t + 1) * width)));
-  const learned = activation === 'learned';
-  return {
-    dataset: 'default',
-    rows: 'sequential',
-    batchSize: d.batchSize,
-    steps: d.innerSteps,
-    metaLoss: { lastLosses: d.lastLosses },
-    model: { sizes: [40, d.hidden, 10], activation },
-    optimizer: { name: 'rmsprop-notebook', lr: d.innerLr, alpha: d.decay, eps: d.eps, squareAvgInit: d.squareAvgInit },
-    ...(learned && { activation: { base: 'elu', scale: d.scale, sizes: [1, d.activationHidden, 1], hidden: 'tanh', params: Array.from(torchLinearInit(d.activationSeed, [1, d.activationHidden, 1])) } }),
-    noise: { inner: rows(inner, d.hidden), ...(learned && { activation: rows(gNoise, d.activationHidden) }) },
-    initialParams: Array.from(torchLinearInit(d.seed, [40, d.hidden, 10])),
-  };
+  return firstInnerProblem(d, 40, new NoiseStream(d.noiseSeed, d.noise).next(d.innerSteps, d.hidden, d.activationHidden), activation);
 }
 
 /** Multiply-adds x 2 of the dense layers in one gradient pass (forward and backward) of a batch. */

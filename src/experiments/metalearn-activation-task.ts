@@ -155,6 +155,17 @@ function innerProblem(c: InnerConfig, features: number, activation: string, extr
   };
 }
 
+/**
+ * The meta-run's first inner problem: the learned activation from PyTorch's init of g
+ * (activationSeed), the classifier's init (seed) and `first`, the first share of the
+ * noise stream; with activation 'elu', the same inner loop without g (the bench's yardstick).
+ */
+export function firstInnerProblem(c: MetalearnActivationConfig, features: number, first: InnerLoopNoise, activation: 'learned' | 'elu' = 'learned') {
+  const theta = torchLinearInit(c.activationSeed, [1, c.activationHidden, 1]);
+  const net = activation === 'learned' ? { activation: { base: 'elu', scale: c.scale, sizes: [1, c.activationHidden, 1], hidden: 'tanh', params: Array.from(theta) } } : {};
+  return innerProblem(c, features, activation, net, torchLinearInit(c.seed, [features, c.hidden, 10]), first);
+}
+
 function checkTestRows(c: InnerConfig, data: FeatureMajorData): void {
   if (c.testRows > data.yTest.length) throw new ConfigError(`config.testRows must be at most the dataset's ${data.yTest.length} test rows, got ${c.testRows}`, 'config.testRows');
 }
@@ -174,8 +185,7 @@ async function outerLoop(engine: Engine, data: FeatureMajorData, c: MetalearnAct
   const noise = new NoiseStream(c.noiseSeed, c.noise);
   const theta = torchLinearInit(c.activationSeed, [1, c.activationHidden, 1]);
   const firstNoise = noise.next(c.innerSteps, c.hidden, c.activationHidden);
-  const net = { activation: { base: 'elu', scale: c.scale, sizes: [1, c.activationHidden, 1], hidden: 'tanh', params: Array.from(theta) } };
-  const session = await MetaSession.create(innerProblem(c, data.features, 'learned', net, torchLinearInit(c.seed, sizes), firstNoise), { engine, data });
+  const session = await MetaSession.create(firstInnerProblem(c, data.features, firstNoise), { engine, data });
   const record: MetalearnActivationRecord = {
     config: c, status: 'ok', metaLoss: [], finalLoss: [], testAccuracy: [], gradNorm: [], samples: [], finalParams: [], diverged: false, wall_s: 0,
   };
