@@ -4,6 +4,7 @@
 // dz = (softmax(z) - onehot)/b by dż = softmax ⊙ (ż - ⟨softmax, ż⟩) / b.
 // Columns go 4 at a time (one per lane), as in softmaxCrossEntropy.
 import { expF32x4 } from "./fastmath";
+import { columnMax } from "./loss";
 
 // ⟨softmax, ż⟩ per lane, read back one column at a time
 const scratch = memory.data(16, 16);
@@ -22,8 +23,7 @@ export function softmaxCrossEntropyTangent(classes: i32, b: i32, ld: i32, z: usi
       for (let c = 0; c < classes; c++) v128.store(dzDot + <usize>c * row + col, f32x4.splat(0));
       continue;
     }
-    let m = v128.load(z + col);
-    for (let c = 1; c < classes; c++) m = f32x4.max(m, v128.load(z + <usize>c * row + col));
+    const m = columnMax(classes, row, z, col);
     let s = f32x4.splat(0), dot = f32x4.splat(0);
     for (let c = 0; c < classes; c++) {
       const at = <usize>c * row + col;

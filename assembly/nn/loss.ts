@@ -36,6 +36,14 @@ const scratch = memory.data(16, 16);
   return f32x4.add(f32x4.add(r, y), f32x4.mul(e, f32x4.splat(0.693359375)));
 }
 
+/** Per lane, the largest of the classes logits in the 4 columns at byte offset col of z (classes, ld). */
+// @ts-ignore: decorator
+@inline export function columnMax(classes: i32, row: usize, z: usize, col: usize): v128 {
+  let m = v128.load(z + col);
+  for (let c = 1; c < classes; c++) m = f32x4.max(m, v128.load(z + <usize>c * row + col));
+  return m;
+}
+
 /**
  * Returns the SUM over the b examples of -log softmax(z)[label]. When dz != 0 also
  * writes dz (classes, ld) = (softmax(z) - onehot(label)) / b, zero in padding columns.
@@ -50,8 +58,7 @@ export function softmaxCrossEntropy(classes: i32, b: i32, ld: i32, z: usize, lab
       if (dz) for (let c = 0; c < classes; c++) v128.store(dz + <usize>c * row + col, f32x4.splat(0));
       continue;
     }
-    let m = v128.load(z + col);
-    for (let c = 1; c < classes; c++) m = f32x4.max(m, v128.load(z + <usize>c * row + col));
+    const m = columnMax(classes, row, z, col);
     let s = f32x4.splat(0);
     for (let c = 0; c < classes; c++) {
       const e = expF32x4(f32x4.sub(v128.load(z + <usize>c * row + col), m));
