@@ -10,4 +10,4 @@ export { initUniform } from "./nn/init";
 export { buildPattern, patternWords } from "./nn/sparse";
 export { winogradScratchFloats } from "./nn/conv-winograd";
 export { seededPermutation } from "./rng";
-export { metaAccuracy, metaGradientLr, metaGradientTheta, metaParamCount, metaProblem, metaTrain } from "./meta";
+export { metaAccuracy, metaActivation, metaGradientLr, metaGradientTheta, metaParamCount, metaProblem, metaTrain } from "./meta";

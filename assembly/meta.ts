@@ -19,13 +19,13 @@
 //   backwards: from (p̄_{t+1}, v̄_{t+1}) the step's adjoint gives ḡ_t; one tangent pass
 //   along ḡ_t gives H ḡ_t and ∂_θ∇_p L_t ḡ_t, and
 //   p̄_t = p̄_{t+1} + H ḡ_t + c_t g_t,  θ̄ += ∂_θ∇_p L_t ḡ_t + c_t ∇_θ L_t,
-//   c_t = 1/M for the last M steps, else 0. Memory: K·P floats (twice for RMSprop),
-//   and the activation's values and two derivatives per step (K·3·H·ld floats), so
-//   that the backward sweep evaluates the learned activation's g only for ∂_θ.
+//   c_t = 1/M for the last M steps, else 0. Memory: K·P floats (twice for RMSprop).
+//   The learned activation sums its θ-part over the steps in its own table's terms
+//   and takes it to θ at the end (nn/learned-activation.ts).
 import { activationTangentBackward, activationWithDerivatives, elementwiseProduct } from "./nn/activation-tangent";
 import { denseBackward, denseForward } from "./nn/dense";
 import { denseTangentBackward, denseTangentForward } from "./nn/dense-tangent";
-import { learnedActivationForward, learnedActivationParamAdjoint, learnedActivationParams } from "./nn/learned-activation";
+import { LearnedActivation } from "./nn/learned-activation";
 import { piecewiseActivationForward } from "./nn/piecewise-activation";
 import { softmaxCrossEntropy } from "./nn/loss";
 import { softmaxCrossEntropyTangent } from "./nn/loss-tangent";
@@ -49,7 +49,6 @@ function floats(n: i32): usize {
 class MetaRun {
   ld: i32;
   P: i32;
-  nTheta: i32;
   // offsets (floats) of b1, W2, b2 in p
   ob1: i32;
   oW2: i32;
@@ -57,8 +56,6 @@ class MetaRun {
   lr: f64 = 0;
   xByFeature: usize; // (IN, N): the training rows, feature-major
   X: usize; labels: usize;
-  // a, f', f'': one slot of 3 hidden-sized blocks, the workspace's own or a step's in the cache
-  work: usize;
   z: usize; a: usize; d1: usize; d2: usize; l: usize; dl: usize; da: usize; dz: usize;
   zDot: usize; aDot: usize; lDot: usize; dlDot: usize; daDot: usize; dzDot: usize;
   xT: usize; hT: usize;
@@ -67,16 +64,17 @@ class MetaRun {
   p: usize; v: usize; pDot: usize; vDot: usize;
   // the parameters after the last inner step of the latest run (metaAccuracy evaluates them)
   final: usize;
-  // reverse mode, allocated on first use: p_t, v_t and the activation cache per step,
-  // the θ-part of one reverse step and its scratch
-  trajectory: usize = 0; states: usize = 0; cache: usize = 0; thetaStep: usize = 0; thetaScratch: usize = 0;
+  // reverse mode, allocated on first use: p_t and v_t per step
+  trajectory: usize = 0; states: usize = 0;
+  // the learned activation (its table and θ-gradient), or null
+  learned: LearnedActivation | null = null;
   loss: f64 = 0;
   lossDot: f64 = 0;
 
   constructor(
     public IN: i32, public H: i32, public C: i32, public B: i32, public K: i32, public M: i32, public N: i32,
     x: usize, public y: usize, public params: usize,
-    public activation: i32, public G: i32, public theta: usize, public scale: f32,
+    public activation: i32, public G: i32, public theta: usize, scale: f32,
     public noiseInner: usize, public noiseAct: usize,
     public optimizer: i32, public alpha: f64, public eps: f64, public squareAvgInit: f32,
   ) {
@@ -87,12 +85,11 @@ class MetaRun {
     this.ob2 = this.oW2 + C * H;
     const P = (this.ob2 + C + 3) & ~3;
     this.P = P;
-    this.nTheta = activation == META_ACT_LEARNED ? learnedActivationParams(G) : 0;
+    if (activation == META_ACT_LEARNED) this.learned = new LearnedActivation(G, theta, scale);
     this.xByFeature = x;
     const hidden = H * ld, out = C * ld;
     this.X = floats(IN * ld); this.labels = floats(ld);
-    this.work = floats(3 * hidden);
-    this.useSlot(this.work);
+    this.a = floats(hidden); this.d1 = floats(hidden); this.d2 = floats(hidden);
     this.z = floats(hidden); this.da = floats(hidden); this.dz = floats(hidden);
     this.l = floats(out); this.dl = floats(out);
     this.zDot = floats(hidden); this.aDot = floats(hidden); this.daDot = floats(hidden); this.dzDot = floats(hidden);
@@ -120,15 +117,12 @@ class MetaRun {
     for (let j = 0; j < B; j++) store<i32>(at(this.labels, j), load<i32>(at(this.y, (first + j) % N)));
   }
 
-  /**
-   * Loss L_t and gradient g at p; with `second`, also f'' for a tangent pass. With
-   * `activationKnown`, a, f' and f'' already hold step t's values (see useCache).
-   */
-  gradientPass(t: i32, p: usize, second: bool, activationKnown: bool = false): void {
+  /** Loss L_t and gradient g at p; with `second`, also f'' for a tangent pass. */
+  gradientPass(t: i32, p: usize, second: bool): void {
     const IN = this.IN, H = this.H, C = this.C, ld = this.ld;
     this.gather(t);
     denseForward(IN, H, ld, this.X, p, at(p, this.ob1), this.z, false, 0);
-    if (!activationKnown) this.activate(t, second);
+    this.activate(t, second);
     denseForward(H, C, ld, this.a, at(p, this.oW2), at(p, this.ob2), this.l, false, 0);
     this.loss = softmaxCrossEntropy(C, this.B, ld, this.l, this.labels, this.dl) / <f64>this.B;
     denseBackward(H, C, ld, this.a, at(p, this.oW2), this.l, this.dl, at(this.g, this.oW2), at(this.g, this.ob2),
@@ -139,15 +133,8 @@ class MetaRun {
 
   /** a = f(z) [+ noise_t], d1 = f'(z) and, with `second`, d2 = f''(z). Step t < 0: no noise. */
   activate(t: i32, second: bool): void {
-    const H = this.H, ld = this.ld, n = H * ld;
-    const d2 = second ? this.d2 : 0;
-    if (this.activation == META_ACT_LEARNED) {
-      learnedActivationForward(n, this.z, this.a, this.d1, d2, this.G, this.theta, this.actNoise(t), this.scale);
-    } else if (this.activation == META_ACT_PIECEWISE) {
-      piecewiseActivationForward(n, this.z, this.a, this.d1, d2, this.G, this.theta);
-    } else {
-      activationWithDerivatives(this.activation, n, this.z, this.a, this.d1, d2);
-    }
+    const H = this.H, ld = this.ld;
+    this.applyActivation(t, H * ld, this.z, this.a, this.d1, second ? this.d2 : 0);
     if (this.noiseInner && t >= 0) {
       for (let i = 0; i < H; i++) {
         const v = f32x4.splat(load<f32>(at(this.noiseInner, t * H + i)));
@@ -159,7 +146,8 @@ class MetaRun {
 
   /**
    * After gradientPass(t, p, true): along pDot, lossDot = L̇ and gDot = H·ṗ. With
-   * thetaWeight >= 0 (reverse mode), also thetaStep = ∂_θ∇_p L · ṗ + thetaWeight · ∇_θ L.
+   * thetaWeight >= 0 (reverse mode), also adds ∂_θ∇_p L · ṗ + thetaWeight · ∇_θ L to the
+   * learned activation's θ-gradient.
    */
   tangentPass(t: i32, p: usize, pDot: usize, thetaWeight: f32 = -1): void {
     const IN = this.IN, H = this.H, C = this.C, ld = this.ld, n = H * ld;
@@ -172,9 +160,19 @@ class MetaRun {
       at(this.gDot, this.oW2), at(this.gDot, this.ob2), this.daDot, this.hT);
     activationTangentBackward(n, this.d1, this.d2, this.da, this.daDot, this.zDot, this.dzDot);
     denseTangentBackward(IN, H, ld, this.X, 0, p, pDot, this.dz, this.dzDot, this.gDot, at(this.gDot, this.ob1), 0, this.xT);
-    if (thetaWeight >= 0) {
-      learnedActivationParamAdjoint(n, this.z, this.da, this.zDot, this.daDot, thetaWeight, this.G, this.theta,
-        this.actNoise(t), this.scale, this.thetaStep, this.thetaScratch);
+    const learned = this.learned;
+    if (learned && thetaWeight >= 0) learned.adjointStep(n, this.z, this.da, this.zDot, this.daDot, thetaWeight, this.actNoise(t));
+  }
+
+  /** y = f(x), d1 = f'(x) and, when d2 != 0, d2 = f''(x) over n floats (a multiple of 4), with step t's noise in g (t < 0: none). */
+  applyActivation(t: i32, n: i32, x: usize, y: usize, d1: usize, d2: usize): void {
+    const learned = this.learned;
+    if (learned) {
+      learned.forward(n, x, y, d1, d2, this.actNoise(t));
+    } else if (this.activation == META_ACT_PIECEWISE) {
+      piecewiseActivationForward(n, x, y, d1, d2, this.G, this.theta);
+    } else {
+      activationWithDerivatives(this.activation, n, x, y, d1, d2);
     }
   }
 
@@ -205,8 +203,10 @@ class MetaRun {
     return hits;
   }
 
-  /** p from the initial parameters, v from the square average's start, their tangents 0. */
+  /** p from the initial parameters, v from the square average's start, their tangents 0; the activation's table for the current θ. */
   start(): void {
+    const learned = this.learned;
+    if (learned) learned.sync();
     const bytes = <usize>this.P << 2;
     memory.copy(this.p, this.params, bytes);
     memory.fill(this.pDot, 0, bytes);
@@ -220,23 +220,6 @@ class MetaRun {
     const bytesP = <usize>this.P << 2, K = <usize>this.K;
     this.trajectory = heap.alloc(K * bytesP);
     if (this.rmsprop) this.states = heap.alloc(K * bytesP);
-    // the activation's values and derivatives per step: the learned one costs G tanh per element
-    this.cache = heap.alloc(K * (<usize>(3 * this.H * this.ld) << 2));
-    this.thetaStep = floats(this.nTheta);
-    this.thetaScratch = floats(4 * this.H * this.ld);
-  }
-
-  /** Points a, d1, d2 at the slot at `base` (3 * H * ld floats). */
-  useSlot(base: usize): void {
-    const hidden = <usize>(this.H * this.ld) << 2;
-    this.a = base;
-    this.d1 = base + hidden;
-    this.d2 = base + 2 * hidden;
-  }
-
-  /** Points a, d1, d2 at step t's slot of the activation cache. */
-  useCache(t: i32): void {
-    this.useSlot(this.cache + <usize>t * 3 * (<usize>(this.H * this.ld) << 2));
   }
 
   lossWeight(t: i32): f64 {
@@ -276,7 +259,6 @@ export function metaGradientLr(run: usize, lr: f64, losses: usize, grad: usize):
   const r = changetype<MetaRun>(run);
   const P = r.P, p = r.p, pDot = r.pDot;
   r.lr = lr;
-  r.useSlot(r.work);
   r.start();
   let metaLoss: f64 = 0, metaGrad: f64 = 0;
   for (let t = 0; t < r.K; t++) {
@@ -301,7 +283,8 @@ export function metaGradientLr(run: usize, lr: f64, losses: usize, grad: usize):
  */
 export function metaGradientTheta(run: usize, lr: f64, losses: usize, grad: usize): f64 {
   const r = changetype<MetaRun>(run);
-  const P = r.P, K = r.K, nTheta = r.nTheta, rms = r.rmsprop;
+  const P = r.P, K = r.K, rms = r.rmsprop;
+  const learned = r.learned!;
   const bytesP = <usize>P << 2;
   r.allocateTrajectory();
   r.lr = lr;
@@ -311,7 +294,6 @@ export function metaGradientTheta(run: usize, lr: f64, losses: usize, grad: usiz
   for (let t = 0; t < K; t++) {
     memory.copy(r.trajectory + <usize>t * bytesP, p, bytesP);
     if (rms) memory.copy(r.states + <usize>t * bytesP, v, bytesP);
-    r.useCache(t);
     r.gradientPass(t, p, true);
     store<f64>(losses + (<usize>t << 3), r.loss);
     metaLoss += r.lossWeight(t) * r.loss;
@@ -320,18 +302,17 @@ export function metaGradientTheta(run: usize, lr: f64, losses: usize, grad: usiz
   memory.copy(r.final, p, bytesP);
   // adjoints: p̄ in pDot, v̄ in vDot (zero after start), ḡ in p (its values are no longer needed)
   const pBar = r.pDot, vBar = r.vDot, gBar = p;
-  for (let i = 0; i < nTheta; i++) store<f32>(at(grad, i), 0);
+  learned.beginAdjoint();
   for (let t = K - 1; t >= 0; t--) {
     const pt = r.trajectory + <usize>t * bytesP;
-    r.useCache(t);
-    r.gradientPass(t, pt, true, true);
+    r.gradientPass(t, pt, true);
     if (rms) rmspropStepAdjoint(P, pBar, vBar, r.states + <usize>t * bytesP, r.g, gBar, lr, r.alpha, r.eps);
     else sgdStepAdjoint(P, pBar, gBar, lr);
     const c = <f32>r.lossWeight(t);
     r.tangentPass(t, pt, gBar, c);
     accumulateAdjoint(P, pBar, r.gDot, r.g, c);
-    for (let i = 0; i < nTheta; i++) store<f32>(at(grad, i), load<f32>(at(grad, i)) + load<f32>(at(r.thetaStep, i)));
   }
+  learned.finishAdjoint(grad);
   return metaLoss;
 }
 
@@ -341,7 +322,6 @@ export function metaGradientTheta(run: usize, lr: f64, losses: usize, grad: usiz
  */
 export function metaTrain(run: usize, lr: f64, losses: usize): f64 {
   const r = changetype<MetaRun>(run);
-  r.useSlot(r.work);
   r.start();
   let metaLoss: f64 = 0;
   for (let t = 0; t < r.K; t++) {
@@ -361,8 +341,20 @@ export function metaTrain(run: usize, lr: f64, losses: usize): f64 {
  */
 export function metaAccuracy(run: usize, x: usize, y: usize, rows: i32, count: i32): i32 {
   const r = changetype<MetaRun>(run);
-  r.useSlot(r.work);
+  const learned = r.learned;
+  if (learned) learned.sync();
   let hits = 0;
   for (let first = 0; first < count; first += r.B) hits += r.correct(r.final, x, y, rows, first, min(r.B, count - first));
   return hits;
+}
+
+/**
+ * The problem's activation as the inner loop computes it, without noise: y = f(x),
+ * d1 = f'(x), d2 = f''(x) at n values (a multiple of 4), for the current θ.
+ */
+export function metaActivation(run: usize, n: i32, x: usize, y: usize, d1: usize, d2: usize): void {
+  const r = changetype<MetaRun>(run);
+  const learned = r.learned;
+  if (learned) learned.sync();
+  r.applyActivation(-1, n, x, y, d1, d2);
 }

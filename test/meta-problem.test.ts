@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metaGradient } from '../src/meta/meta-gradient.js';
-import { parseMetaProblem } from '../src/meta/problem.js';
+import { mlpParamCount, parseMetaProblem } from '../src/meta/problem.js';
 import { ConfigError } from '../src/schema.js';
 import { configError } from './config-error.js';
 
@@ -37,7 +37,8 @@ describe('meta-problem validation', () => {
     await expect(metaGradient(lrProblem)).rejects.toThrow(/options.lr is required/);
     await expect(metaGradient(lrProblem, { lr: -1 })).rejects.toThrow('options.lr must be a number > 0, got -1');
     await expect(metaGradient(lrProblem, { lr: 0.1, wrt: 'activation' })).rejects.toThrow(/options.wrt "activation" needs a learned activation/);
-    const long = { ...actProblem, steps: 20_000, metaLoss: { lastLosses: 10 }, noise: null };
-    await expect(metaGradient(long)).rejects.toThrow(/^problem.steps 20000 needs \d+ MiB of per-step storage for d\/d\(activation.params\) \(at most 3072 MiB\)/);
+    // p_t and v_t per step: 100 000 steps of 40-100-10 (5110 parameters, 5112 padded) need 3901 MiB
+    const long = { ...actProblem, model: { ...actProblem.model, sizes: [40, 100, 10] }, initialParams: new Array(mlpParamCount(40, 100, 10)).fill(0), steps: 100_000, metaLoss: { lastLosses: 10 }, noise: null };
+    await expect(metaGradient(long)).rejects.toThrow(/^problem.steps 100000 needs 3901 MiB of per-step storage for d\/d\(activation.params\) \(at most 3072 MiB\)/);
   });
 });

@@ -67,6 +67,14 @@ interface MetaExports {
   metaGradientTheta(run: number, lr: number, losses: number, grad: number): number;
   metaTrain(run: number, lr: number, losses: number): number;
   metaAccuracy(run: number, x: number, y: number, rows: number, count: number): number;
+  metaActivation(run: number, n: number, x: number, y: number, d1: number, d2: number): void;
+}
+
+/** The problem's activation and its two derivatives at some points (MetaSession.activation). */
+export interface ActivationValues {
+  f: Float32Array;
+  d1: Float32Array;
+  d2: Float32Array;
 }
 
 /** The engine's activation code of each model activation (assembly/abi/plan.ts, meta.ts). */
@@ -93,6 +101,7 @@ const gradientSchema = z.strictObject({
 });
 
 const trainSchema = gradientSchema.omit({ wrt: true });
+const activationSchema = gradientSchema.pick({ activationParams: true });
 
 /** Room for reverse mode's per-step storage within a 4 GiB wasm memory, beside the data and workspace. */
 const MAX_REVERSE_STORAGE_MIB = 3072;
@@ -119,6 +128,8 @@ export class MetaSession {
   private readonly noiseAct: number;
   /** Test rows copied into the engine for accuracy(), by the data they came from. */
   private testRows?: { data: FeatureMajorData; count: number; x: number; y: number };
+  /** Room for activation(): x, f, f', f'' of `length` points each. */
+  private points?: { length: number; at: number };
 
   private constructor(
     private readonly engine: Engine,
@@ -211,6 +222,27 @@ export class MetaSession {
     return this.wasm.metaAccuracy(this.run, t.x, t.y, t.count, count) / count;
   }
 
+  /**
+   * The problem's activation f, f' and f'' at the points x, as the inner loop computes
+   * them (the learned one through its table), without noise, for `activationParams`
+   * (replacing them from this call on, as in gradient()) or the current ones. |x| >= 512
+   * gives NaN for the learned activation (beyond its table).
+   */
+  activation(x: ArrayLike<number>, options: { activationParams?: ArrayLike<number> } = {}): ActivationValues {
+    if (!this.engine.owns(this)) throw new Error('this MetaSession was disposed or its engine was claimed by another user');
+    const { activationParams } = parseConfig(activationSchema, options, 'options');
+    if (activationParams) this.replace('activationParams', this.theta, activationParams, this.problem.activation ? 3 * this.shape.activationHidden + 1 : 0);
+    if (!(Array.isArray(x) || ArrayBuffer.isView(x)) || !Array.from(x).every(Number.isFinite)) throw new ConfigError('x must be an array of finite numbers', 'x');
+    const n = x.length;
+    const padded = (n + 3) & ~3;
+    if (!this.points || this.points.length < padded) this.points = { length: padded, at: this.engine.alloc(16 * padded) };
+    const at = this.points.at;
+    this.engine.f32(at, padded).fill(0).set(x);
+    this.wasm.metaActivation(this.run, padded, at, at + 4 * padded, at + 8 * padded, at + 12 * padded);
+    const copy = (k: number) => this.engine.f32(at + 4 * k * padded, n).slice();
+    return { f: copy(1), d1: copy(2), d2: copy(3) };
+  }
+
   /** Applies the options that replace values (θ, initial parameters, noise) and returns the learning rate. */
   private apply(opts: Omit<MetaGradientOptions, 'wrt'>): number {
     const { problem, shape } = this;
@@ -230,14 +262,11 @@ export class MetaSession {
     return lr;
   }
 
-  /**
-   * Reverse mode stores p_t (and v_t) and the activation's values and two derivatives
-   * per step (assembly/meta.ts); a wasm memory holds at most 4 GiB.
-   */
+  /** Reverse mode stores p_t (and v_t) per step (assembly/meta.ts); a wasm memory holds at most 4 GiB. */
   private checkReverseStorage(): void {
     const { problem, shape } = this;
     const paddedParams = (shape.params + 3) & ~3;
-    const perStep = 4 * (paddedParams * (problem.optimizer.name === 'sgd' ? 1 : 2) + 3 * shape.hidden * ((problem.batchSize + 3) & ~3));
+    const perStep = 4 * paddedParams * (problem.optimizer.name === 'sgd' ? 1 : 2);
     const mib = (problem.steps * perStep) / 2 ** 20;
     if (mib > MAX_REVERSE_STORAGE_MIB) {
       throw new ConfigError(
