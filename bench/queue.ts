@@ -19,7 +19,7 @@ import { taskKinds } from '../src/experiments/task-kinds.js';
 import type { Executor } from '../src/sweep/executor.js';
 import { InProcessExecutor } from '../src/sweep/in-process.js';
 import { createNodePool } from '../src/sweep/node-pool.js';
-import { parseQueueUrl } from '../src/sweep/queue-connection.js';
+import { parseQueueUrl } from '../src/sweep/queue-url.js';
 import { QueueExecutor } from '../src/sweep/queue-executor.js';
 import { runSweep } from '../src/sweep/sweep.js';
 import type { TaskRecord } from '../src/sweep/task.js';

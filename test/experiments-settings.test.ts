@@ -175,7 +175,7 @@ describe('figures', () => {
     const svg = await renderSvg(figure.spec);
     expect(svg.startsWith('<svg')).toBe(true);
     for (const text of ['training examples', 'test accuracy (%)', 'max pool', 'no pooling']) expect(svg).toContain(text);
-    const png = svgToPng(svg);
+    const png = await svgToPng(svg);
     expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
     const view = new DataView(png.buffer, png.byteOffset);
     expect(view.getUint32(16)).toBeGreaterThan(400); // IHDR width at 2x

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { taskKinds, withCrashTest } from '../src/experiments/task-kinds.js';
 import { ConfigError } from '../src/schema.js';
 import { normalizeTasks } from '../src/sweep/normalize.js';
-import { parseQueueUrl } from '../src/sweep/queue-connection.js';
+import { parseQueueUrl } from '../src/sweep/queue-url.js';
 import { jobPayload, MAX_PAYLOAD_CHARS, parseJobPayload, parseJobReply } from '../src/sweep/queue-payload.js';
 
 const [task] = normalizeTasks([{ model: 'mlp', hidden: 8, steps: 10 }], taskKinds);

@@ -4,9 +4,8 @@
 // N tasks into one job (for runs too short to keep the coordinator's rate up).
 import { taskKinds } from '../experiments/task-kinds.js';
 import type { Executor } from '../sweep/executor.js';
-import { parseQueueUrl } from '../sweep/queue-connection.js';
-import { DEFAULT_IN_FLIGHT, QueueExecutor } from '../sweep/queue-executor.js';
 import { MAX_BATCH } from '../sweep/queue-payload.js';
+import { DEFAULT_IN_FLIGHT, parseQueueUrl } from '../sweep/queue-url.js';
 import { UsageError } from './errors.js';
 import { parseIntegerFlag } from './flag-values.js';
 
@@ -41,7 +40,9 @@ export async function withQueue<T>(flags: QueueFlags, inFlight: number | undefin
     if (flags.batch !== undefined) throw new UsageError('--batch applies to --queue: give both');
     return job();
   }
-  const executor = await QueueExecutor.connect({ url: parseQueueUrl(flags.queue, '--queue'), kinds: taskKinds, inFlight, batch: flags.batch });
+  const url = parseQueueUrl(flags.queue, '--queue');
+  const { QueueExecutor } = await import('../sweep/queue-executor.js'); // BullMQ, only with --queue
+  const executor = await QueueExecutor.connect({ url, kinds: taskKinds, inFlight, batch: flags.batch });
   try {
     return await job(executor);
   } finally {

@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import { taskKinds, withCrashTest } from '../experiments/task-kinds.js';
 import { ConfigError } from '../schema.js';
 import { defaultWorkerCount } from '../sweep/node-pool.js';
-import { parseQueueUrl } from '../sweep/queue-connection.js';
-import { QueueWorker, type QueueWorkerEvent } from '../sweep/queue-worker.js';
+import type { QueueWorkerEvent } from '../sweep/queue-worker.js';
+import { parseQueueUrl } from '../sweep/queue-url.js';
 import { parseIntegerFlag } from './flag-values.js';
 import { parseWorkers } from './sweep.js';
 
@@ -47,6 +47,7 @@ async function workerCommand(flags: WorkerFlags): Promise<void> {
   if (!NAME.test(name)) throw new ConfigError(`--name must be 1-64 letters, digits, '.', '_' or '-', got ${JSON.stringify(name)}`, '--name');
   if (flags.lockDuration !== undefined && flags.lockDuration < 1000) throw new ConfigError(`--lock-duration must be >= 1000 (ms), got ${flags.lockDuration}`, '--lock-duration');
   const log = (text: string) => process.stderr.write(`worker ${name}: ${text}\n`);
+  const { QueueWorker } = await import('../sweep/queue-worker.js'); // BullMQ, loaded by the command that needs it
   const worker = await QueueWorker.start({
     url,
     kinds: flags.crashTest ? withCrashTest() : taskKinds,

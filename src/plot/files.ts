@@ -3,13 +3,13 @@
 // atomically (io/atomic-write.ts): all complete, or none under its final name.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
 import { writeFilesAtomic } from '../io/atomic-write.js';
 import { renderSvg } from './svg.js';
 import type { Figure } from './spec.js';
 
-/** SVG -> PNG at `scale` times the SVG's pixel size, with the system's fonts. */
-export function svgToPng(svg: string, scale = 2): Uint8Array {
+/** SVG -> PNG at `scale` times the SVG's pixel size, with the system's fonts (resvg loads with the first PNG). */
+export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
+  const { Resvg } = await import('@resvg/resvg-js');
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
@@ -37,7 +37,7 @@ export async function writeFigure(dir: string, figure: Figure): Promise<WrittenF
   };
   await writeFilesAtomic([
     { path: paths.svg, data: svgText },
-    { path: paths.png, data: svgToPng(svgText) },
+    { path: paths.png, data: await svgToPng(svgText) },
     { path: paths.spec, data: JSON.stringify(figure.spec, null, 1) + '\n' },
   ]);
   return paths;

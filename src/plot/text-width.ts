@@ -2,14 +2,12 @@
 // 0.8 em, far wider than the DejaVu Sans the PNGs are drawn in: a long subtitle then
 // widens the figure and leaves blank space on its right. These are DejaVu Sans'
 // advance widths (em); other characters count 0.8 em, bold text 8 % more.
-import * as vega from 'vega';
 
 /** vega-scenegraph's text measurer (exported by vega, absent from its typings). */
 interface TextMetrics {
   width: (item: TextItem, text: unknown) => number;
   estimateWidth: (item: TextItem, text: unknown) => number;
 }
-const { textMetrics } = vega as unknown as { textMetrics: TextMetrics };
 
 const EM: Record<string, number> = {
   ' ': 0.318, '.': 0.318, ',': 0.318, ':': 0.337, ';': 0.337, '(': 0.39, ')': 0.39, '[': 0.39, ']': 0.39, '%': 0.95,
@@ -43,7 +41,8 @@ export function textWidth(item: TextItem, text: unknown): number {
   return item.limit && item.limit > 0 ? Math.min(width, item.limit) : width;
 }
 
-/** Makes vega measure text by textWidth where it has no canvas to measure with (Node); a browser keeps its canvas. */
-export function useDejaVuWidths(): void {
+/** Makes `vega` (the module) measure text by textWidth where it has no canvas to measure with (Node); a browser keeps its canvas. */
+export function useDejaVuWidths(vega: object): void {
+  const { textMetrics } = vega as { textMetrics: TextMetrics };
   if (textMetrics.width === textMetrics.estimateWidth) textMetrics.width = textWidth;
 }

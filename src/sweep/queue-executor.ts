@@ -19,7 +19,8 @@ import type { Redis } from 'ioredis';
 import { ConfigError } from '../schema.js';
 import type { RunProgress } from '../train/types.js';
 import type { Executor } from './executor.js';
-import { checkReachable, connectQueue, lastEventId, QUEUE_NAME, type QueueUrl } from './queue-connection.js';
+import { checkReachable, connectQueue, lastEventId, QUEUE_NAME } from './queue-connection.js';
+import { DEFAULT_IN_FLIGHT, type QueueUrl } from './queue-url.js';
 import { BATCH_JOB, batchJobId, batchPayload, jobPayload, MAX_BATCH, parseBatchReply, parseJobReply, type JobReply } from './queue-payload.js';
 import type { TaskKinds } from './task-kind.js';
 import { abortError, describeError, TaskError, throwIfAborted, type PreparedTask, type ProgressListener, type TaskRecord } from './task.js';
@@ -36,7 +37,6 @@ export interface QueueExecutorOptions {
   batch?: number;
 }
 
-export const DEFAULT_IN_FLIGHT = 32;
 /** How long a task waits for others to fill its batch before the batch is sent as it is. */
 export const BATCH_WAIT_MS = 20;
 
