@@ -1,5 +1,5 @@
 // The fast tier (`npm run test:fast`), for the edit-run loop: kernels (gradient checks,
-// PyTorch parity), the generator's exactness, parsing and validation, dataset io and
+// PyTorch parity, meta-gradients), the generator's exactness, parsing and validation, dataset io and
 // the worker pool's mechanics, with short runs only. Left to `npm test` (the whole
 // suite, as CI runs it): paper-length training, the studies, the CLI end to end in
 // child processes, TF.js and the browser.
@@ -8,6 +8,8 @@ import base from './vitest.config.js';
 
 const FAST_TESTS = [
   'test/nn-*.test.ts',
+  'test/meta-*.test.ts',
+  'test/learned-activation-table.test.ts',
   'test/generator*.test.ts',
   'test/engine-load.test.ts',
   'test/dataset-args.test.ts',
