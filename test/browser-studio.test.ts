@@ -42,6 +42,9 @@ async function open(page: Page, url: string): Promise<void> {
   await page.evaluate(() => (window as unknown as { mnist1d: PageApi }).mnist1d.ready());
 }
 
+/** The fields of a meta-learning study's records these tests read. */
+type MetaRecord = { wall_s: number; kind?: string; finalLr?: number };
+
 const okRows = (page: Page) => page.locator('#results tbody .status-ok').count();
 // The bars are the figure's first rect layer (PyTorch's ticks, a later layer, are rects too).
 const bars = (page: Page) => page.locator('[data-figure="spatial-priors"] .mark-rect.role-mark').first().locator('path').count();
@@ -69,19 +72,23 @@ describe.skipIf('skip' in chromiumLookup)('the studio page', () => {
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
-  it('runs metalearn-lr --quick through the same worker code and records what Node records', async () => {
-    type MetaRecord = { wall_s: number; finalLr: number };
+  // Both meta-learning studies: the activation one also holds the learned activation's
+  // table (float64 tanh in wasm) to Node's numbers bit for bit.
+  it.each([
+    ['metalearn-lr', (records: MetaRecord[]) => expect(records.map((r) => r.finalLr?.toFixed(2))).toEqual(['0.62', '0.62'])],
+    ['metalearn-activation', (records: MetaRecord[]) => expect(records.filter((r) => r.kind === 'activation-baseline')).toHaveLength(7)],
+  ] as const)('runs %s --quick through the same worker code and records what Node records', async (name, check) => {
     const withoutWall = (records: MetaRecord[]) => records.map(({ wall_s, ...rest }) => (expect(wall_s).toBeGreaterThan(0), rest));
-    const study = getStudy('metalearn-lr');
+    const study = getStudy(name);
     const node = (await runSweep(study.tasks(resolveSettings(study, { quick: true })), { kinds: taskKinds, workers: 2 })).records as unknown as MetaRecord[];
     const { page, problems } = await watchedPage(browser!);
     try {
-      await open(page, `${site!.origin}/isolated/?tab=study&study=metalearn-lr&quick=1&workers=2`);
+      await open(page, `${site!.origin}/isolated/?tab=study&study=${name}&quick=1&workers=2`);
       await page.locator('#run').click();
       await expect.poll(() => okRows(page), { timeout: 90_000 }).toBe(node.length);
       const records = (await page.evaluate(() => (window as unknown as { mnist1d: PageApi }).mnist1d.records())) as unknown as MetaRecord[];
       expect(withoutWall(records)).toEqual(withoutWall(node));
-      expect(records.map((r) => r.finalLr.toFixed(2))).toEqual(['0.62', '0.62']);
+      check(records);
       expect(problems).toEqual([]);
     } finally {
       await page.close();
