@@ -7,10 +7,11 @@
 // g is evaluated through a table instead of G tanh per element (1.28 M per batch of
 // the notebook's MLP): on the grid x_k = k·h (h = 1/64), g, g' and g'' are computed in
 // float64 when first needed, and on each interval [x_k, x_k+1] the engine computes with
-// the quintic q(s) = Σ_m c_m s^m, s = x/h - k ∈ [0, 1), that matches g, g', g'' at both
+// the quintic q(t) = Σ_m c_m t^m, t = x/h - k ∈ [0, 1), that matches g, g', g'' at both
 // ends (quintic Hermite; q, q', q'' are continuous). For the notebook's θ, q differs
-// from g by < 1e-10, q' from g' by < 1e-8, q'' from g'' by < 1e-7 (relative), below
-// float32's own rounding of f (test/learned-activation-table.test.ts measures it).
+// from g by < 1e-10, q' from g' by < 1e-8, q'' from g'' by < 1e-7 (relative): below
+// float32's own rounding of f (test/learned-activation-table.test.ts holds the engine's
+// f, f', f'' to the float64 net within that rounding).
 // Derivatives are those of this computation: f' = elu' + s q'/h, f'' = elu'' + s q''/h²,
 // and the θ-gradient goes through the coefficients c (linear in the nodes' g, g', g'')
 // to θ. Since θ is fixed over an inner loop, the coefficients' adjoint is summed over
