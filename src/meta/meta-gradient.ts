@@ -231,7 +231,7 @@ export class MetaSession {
   activation(x: ArrayLike<number>, options: { activationParams?: ArrayLike<number> } = {}): ActivationValues {
     if (!this.engine.owns(this)) throw new Error('this MetaSession was disposed or its engine was claimed by another user');
     const { activationParams } = parseConfig(activationSchema, options, 'options');
-    if (activationParams) this.replace('activationParams', this.theta, activationParams, this.problem.activation ? 3 * this.shape.activationHidden + 1 : 0);
+    if (activationParams) this.setActivationParams(activationParams);
     if (!(Array.isArray(x) || ArrayBuffer.isView(x)) || !Array.from(x).every(Number.isFinite)) throw new ConfigError('x must be an array of finite numbers', 'x');
     const n = x.length;
     const padded = (n + 3) & ~3;
@@ -249,7 +249,7 @@ export class MetaSession {
     const G = shape.activationHidden;
     const lr = opts.lr ?? problem.optimizer.lr;
     if (lr === undefined) throw new ConfigError('options.lr is required for an SGD problem without optimizer.lr (the learning rate is its meta-parameter)', 'options.lr');
-    if (opts.activationParams) this.replace('activationParams', this.theta, opts.activationParams, problem.activation ? 3 * G + 1 : 0);
+    if (opts.activationParams) this.setActivationParams(opts.activationParams);
     if (opts.initialParams) this.replace('initialParams', this.params, opts.initialParams, shape.params);
     if (opts.noise) {
       if (!problem.noise) throw new ConfigError('options.noise needs a problem created with noise (problem.noise)', 'options.noise');
@@ -288,6 +288,11 @@ export class MetaSession {
     view.fill(0);
     view.set(values);
     return ptr;
+  }
+
+  /** Replaces g's parameters (3G+1 values; refused without a learned activation). */
+  private setActivationParams(values: ArrayLike<number>): void {
+    this.replace('activationParams', this.theta, values, this.problem.activation ? 3 * this.shape.activationHidden + 1 : 0);
   }
 
   private replace(field: string, ptr: number, values: ArrayLike<number>, length: number): void {
