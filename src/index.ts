@@ -46,7 +46,7 @@ export { Engine } from './train/engine.js';
 export { Trainer, type TrainerOptions } from './train/trainer.js';
 export { parseRunConfig, modelFromConfig, totalSteps } from './train/config.js';
 export { train, trainOnData, trainLoop, type TrainLoop, type TrainLoopResult } from './train/run.js';
-export { metaGradient, MetaSession, type MetaGradientOptions, type MetaGradientResult, type MetaSessionOptions, type MetaParameter } from './meta/meta-gradient.js';
+export { metaGradient, MetaSession, type MetaGradientOptions, type MetaGradientResult, type MetaSessionOptions, type MetaParameter, type MetaTrainOptions, type MetaTrainResult, type ActivationValues } from './meta/meta-gradient.js';
 export { parseMetaProblem, type MetaProblem, type MetaShape } from './meta/problem.js';
 export { torchLinearInit } from './meta/torch-init.js';
 export { linearModel, mlpModel, mlp3Model, cnnModel, gruModel, convPoolModel } from './models/presets.js';
